@@ -1,0 +1,83 @@
+"""Household survey server for the ethnic-minority poverty campaign.
+
+`create_app(config=None)` builds the Flask application from small `register_*`
+steps. Nothing here queries the database: start-up stays fast and works on an
+empty database.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+from .extensions import csrf, db, login_manager
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.from_mapping(config_module.from_environment(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+        if "DATABASE_URL" in config:
+            app.config["DATABASE_URL"] = config_module.normalise_database_url(config["DATABASE_URL"])
+
+    app.json.ensure_ascii = False  # Vietnamese stays readable in JSON
+    register_extensions(app)
+    register_request_lifecycle(app)
+    register_template_helpers(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    from .auth.session import configure_login_manager
+
+    configure_login_manager(login_manager)
+
+
+def register_request_lifecycle(app: Flask) -> None:
+    from .web import register_transaction_boundary
+
+    register_transaction_boundary(app, db)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .web import register_template_filters
+
+    register_template_filters(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .api import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .households.views import bp as households_bp
+    from .main import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, households_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .web import register_error_pages
+
+    register_error_pages(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register_cli
+
+    register_cli(app)

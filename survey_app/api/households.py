@@ -1,0 +1,35 @@
+from flask import jsonify, request
+from flask_login import current_user
+
+from ..access import household_in_scope_or_404
+from ..extensions import db
+from ..households.views import household_query
+from ..pagination import page_args, paginate
+from . import bp
+
+
+def household_json(h) -> dict:
+    return {
+        "code": h.code,
+        "head_name": h.head_name,
+        "ethnic_group": {"code": h.ethnic_group_code, "name": h.ethnic_group.name},
+        "village": {"code": h.village.code, "name": h.village.name},
+        "members": h.members,
+        "address": h.address,
+        "statuses": {str(s.year): s.status for s in h.statuses},
+    }
+
+
+@bp.get("/households")
+def households():
+    args = request.args
+    year = args.get("year", type=int)
+    stmt = household_query(current_user, area_code=args.get("area", ""), ethnic_group=args.get("ethnic_group", ""),
+                           status=args.get("status", ""), year=year, text=args.get("q", ""))
+    page = paginate(db.session, stmt, *page_args(args, 100))
+    return jsonify({"items": [household_json(h) for h in page.items], **page.to_meta()})
+
+
+@bp.get("/households/<code>")
+def household(code):
+    return jsonify(household_json(household_in_scope_or_404(code)))

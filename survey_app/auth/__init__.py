@@ -1,0 +1,1 @@
+"""Authentication: login with lockout, password change, API tokens."""

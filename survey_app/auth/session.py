@@ -1,0 +1,39 @@
+"""Flask-Login wiring: session users, and Bearer tokens on /api/v1/."""
+from __future__ import annotations
+
+from flask import g, request
+
+from ..extensions import db
+from ..models import User
+from .service import user_for_token
+
+
+def configure_login_manager(login_manager) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Hãy đăng nhập để tiếp tục."
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    @login_manager.request_loader
+    def load_user_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if not req.path.startswith("/api/") or not header.startswith("Bearer "):
+            return None
+        user = user_for_token(db.session, header[len("Bearer "):].strip())
+        if user is not None:
+            g.auth_via_token = True
+        return user
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, jsonify, redirect, url_for
+
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "Cần đăng nhập hoặc mã API (Authorization: Bearer ...).", "status": 401}), 401
+        flash(login_manager.login_message, "warning")
+        return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))

@@ -1,0 +1,62 @@
+"""Configuration read from the environment, with safe defaults.
+
+`DATABASE_URL` selects the database (default: SQLite in `instance/`); the usual
+`postgresql://user@host/db` form is rewritten to use the psycopg 3 driver.
+`SECRET_KEY`, if unset, is generated once into `instance/secret_key` and reused.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def normalise_database_url(url: str) -> str:
+    """Map the common `postgres://` and `postgresql://` forms onto the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret_key(instance_path: Path) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: Path) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    default_db = f"sqlite:///{instance_path / 'survey.sqlite3'}"
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "DATABASE_URL": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
+        "SQL_ECHO": _flag("SQL_ECHO"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
+        "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session: forms stay open for hours in the field
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "32")) * 1024 * 1024,
+        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
+        "PAGE_SIZE": 50,
+        "FORMS_DIR": os.environ.get("FORMS_DIR", str(Path(__file__).resolve().parent.parent / "forms")),
+    }

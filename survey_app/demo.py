@@ -1,0 +1,141 @@
+"""Demo data: the pre-2025 Kon Tum area tree with the communes the seed reports
+name, a few hundred households, and one account per role (`flask seed-demo`)."""
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .areas import add_area
+from .auth.service import create_user
+from .models import Area, EthnicGroup, Household, HouseholdStatus, User, record
+
+DEMO_PASSWORD = "matkhau123"
+
+ETHNIC_GROUPS = [  # code, name, is_minority
+    ("xo_dang", "Xơ Đăng", True), ("ba_na", "Ba Na", True), ("gia_rai", "Gia Rai", True),
+    ("gie_trieng", "Giẻ-Triêng", True), ("hre", "Hrê", True), ("brau", "Brâu", True),
+    ("ro_mam", "Rơ Măm", True), ("kinh", "Kinh", False), ("khac", "Dân tộc khác", True),
+]
+
+# District code, name, level, communes (the ones named in the seed reports come first).
+KON_TUM = [
+    ("KT-TP", "Kon Tum", "thành phố", ["Kroong", "Vinh Quang", "Đăk Cấm", "Ia Chim"]),
+    ("KT-DHA", "Đăk Hà", "huyện", ["Đăk Mar", "Hà Mòn", "Ngọk Wang"]),
+    ("KT-DTO", "Đăk Tô", "huyện", ["Kon Đào", "Diên Bình", "Pô Kô", "Tân Cảnh"]),
+    ("KT-TMR", "Tu Mơ Rông", "huyện", ["Tu Mơ Rông", "Đăk Hà", "Ngọk Lây"]),
+    ("KT-KRY", "Kon Rẫy", "huyện", ["Đăk Ruồng", "Tân Lập", "Đăk Pne"]),
+    ("KT-KPL", "Kon Plông", "huyện", ["Măng Cành", "Măng Bút", "Hiếu", "Pờ Ê", "Đăk Tăng", "Ngọc Tem"]),
+    ("KT-NHO", "Ngọc Hồi", "huyện", ["Bờ Y", "Đăk Dục", "Sa Loong"]),
+    ("KT-DGL", "Đăk Glei", "huyện", ["Ngọc Linh", "Đăk Man", "Đăk Pét", "Đăk Plô", "Đăk Môn", "Đăk Long", "Mường Hoong"]),
+    ("KT-STH", "Sa Thầy", "huyện", ["Hơ Moong", "Rờ Kơi", "Ya Xiêr"]),
+    ("KT-IHD", "Ia H'Drai", "huyện", ["Ia Đal", "Ia Tơi", "Ia Dom"]),
+]
+VILLAGE_NAMES = ["Kon Tu Rằng 2", "Kon Chênh", "Đăk Lanh", "Kon Pring", "Plei Kơ Tu", "Đăk Xô", "Tu Rằng",
+                 "Vi Glơng", "Kon Klùng", "Đăk Ba", "Plei Lang", "Kon Rlong", "Xốp Dùi", "Long Năng"]
+DISTRICT_GROUPS = {  # which minorities live where, roughly, for plausible names
+    "KT-KPL": ["xo_dang"] * 8 + ["ba_na", "kinh"], "KT-DGL": ["gie_trieng"] * 5 + ["xo_dang"] * 4 + ["kinh"],
+    "KT-STH": ["gia_rai"] * 4 + ["ro_mam", "kinh"], "KT-NHO": ["gie_trieng", "brau", "xo_dang", "kinh"],
+    "KT-IHD": ["gia_rai", "kinh", "kinh", "khac"], "KT-TP": ["ba_na"] * 3 + ["gia_rai", "kinh", "kinh"],
+    "KT-DHA": ["xo_dang", "ba_na", "kinh", "kinh"], "KT-DTO": ["xo_dang"] * 3 + ["kinh"],
+    "KT-TMR": ["xo_dang"] * 6 + ["kinh"], "KT-KRY": ["xo_dang", "ba_na", "hre", "kinh"],
+}
+GIVEN_MALE = ["Hùng", "Tốt", "Dũng", "Thuôn", "Blưm", "Nhơn", "Khoa", "Sáu", "Bảy", "Rin", "Pếch", "Đen", "Lứt", "Hiền"]
+GIVEN_FEMALE = ["Liên", "Hoa", "Hmil", "Nhung", "Bích", "Ngọc", "Xuân", "Hằng", "Thảo", "Rơi", "Dên", "Hrết"]
+GIA_RAI_FAMILY = ["Rơ Châm", "Siu", "Ksor", "Rah Lan", "Nay", "Kpă"]
+KINH_FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng"]
+
+
+def person_name(rng: random.Random, group: str) -> str:
+    female = rng.random() < 0.3
+    given = rng.choice(GIVEN_FEMALE if female else GIVEN_MALE)
+    if group == "gia_rai":
+        return f"{rng.choice(GIA_RAI_FAMILY)} {given}"
+    if group == "kinh":
+        return f"{rng.choice(KINH_FAMILY)} {'Thị' if female else 'Văn'} {given}"
+    if group in ("xo_dang", "hre") and rng.random() < 0.5:
+        return f"Đinh {'Thị' if female else 'Văn'} {given}"
+    return f"{'Y' if female else 'A'} {given}"
+
+
+def ensure_ethnic_groups(session: Session) -> None:
+    for order, (code, name, minority) in enumerate(ETHNIC_GROUPS):
+        if session.get(EthnicGroup, code) is None:
+            session.add(EthnicGroup(code=code, name=name, is_minority=minority, sort_order=order))
+    session.flush()
+
+
+def build_tree(session: Session) -> dict[str, Area]:
+    province = add_area(session, code="KT", name="Kon Tum", level="tỉnh", parent=None)
+    areas = {"KT": province}
+    for district_code, name, level, communes in KON_TUM:
+        district = add_area(session, code=district_code, name=name, level=level, parent=province)
+        areas[district_code] = district
+        for index, commune_name in enumerate(communes, start=1):
+            commune_code = f"{district_code}-{index:02d}"
+            commune = add_area(session, code=commune_code, name=commune_name, level="xã", parent=district)
+            areas[commune_code] = commune
+            for v in range(1, 5):
+                village_name = VILLAGE_NAMES[(index * 3 + v + len(name)) % len(VILLAGE_NAMES)]
+                if commune_name == "Măng Cành" and v == 1:
+                    village_name = "Kon Tu Rằng 2"
+                elif commune_name != "Măng Cành" and village_name == "Kon Tu Rằng 2":
+                    village_name = f"Thôn {v}"
+                code = f"{commune_code}-{v:02d}"
+                areas[code] = add_area(session, code=code, name=village_name, level="thôn", parent=commune)
+    return areas
+
+
+def seed_demo(session: Session, *, households_per_focus_village: int = 25, seed: int = 2024) -> bool:
+    """Load the demo data once. Returns False (and changes nothing) when it is already there."""
+    if session.scalar(select(User).where(User.username == "admin")) or session.scalar(
+            select(Area).where(Area.code == "KT")):
+        return False
+    rng = random.Random(seed)
+    ensure_ethnic_groups(session)
+    areas = build_tree(session)
+    villages = [a for code, a in areas.items() if code.count("-") == 3]
+    this_year = date.today().year
+    number = 0
+    for village in villages:
+        district_code = "-".join(village.code.split("-")[:2])
+        commune_code = "-".join(village.code.split("-")[:3])
+        if commune_code == "KT-KPL-01":
+            count = households_per_focus_village
+        elif district_code == "KT-KPL":
+            count = 8
+        else:
+            count = 1 if rng.random() < 0.6 else 2
+        for _ in range(count):
+            number += 1
+            group = rng.choice(DISTRICT_GROUPS[district_code])
+            household = Household(code=f"{village.code}-{number:04d}", head_name=person_name(rng, group),
+                                  ethnic_group_code=group, village_id=village.id, members=rng.randint(1, 9))
+            start = rng.choices(["ngheo", "can_ngheo", "khong_ngheo"], [40, 22, 38])[0]
+            later = start
+            if start == "ngheo":
+                later = rng.choices(["ngheo", "can_ngheo", "khong_ngheo"], [65, 20, 15])[0]
+            elif start == "can_ngheo":
+                later = rng.choices(["ngheo", "can_ngheo", "khong_ngheo"], [5, 70, 25])[0]
+            household.statuses = [HouseholdStatus(year=this_year - 2, status=start),
+                                  HouseholdStatus(year=this_year - 1, status=later)]
+            session.add(household)
+    session.flush()
+    accounts = [
+        ("admin", "Quản trị tỉnh Kon Tum", "admin", ["KT"]),
+        ("giamsat", "Giám sát xã Măng Cành", "supervisor", ["KT-KPL-01"]),
+        ("dieutra", "Điều tra viên thôn Kon Tu Rằng 2", "enumerator", ["KT-KPL-01-01", "KT-KPL-01-02"]),
+        ("lanhdao", "Lãnh đạo huyện Kon Plông", "viewer", ["KT-KPL"]),
+    ]
+    for username, full_name, role, codes in accounts:
+        create_user(session, username=username, password=DEMO_PASSWORD, role=role, area_codes=codes,
+                    full_name=full_name, actor_name="seed-demo")
+    record(session, user=None, actor="seed-demo", action="demo.seed", entity_type="system", entity_id="demo",
+           summary=f"Nạp dữ liệu mẫu: {len(areas)} địa bàn, {number} hộ")
+    return True
+
+
+DEMO_LOGINS = [("admin", "quản trị, cả tỉnh"), ("giamsat", "giám sát xã Măng Cành"),
+               ("dieutra", "điều tra viên 2 thôn của Măng Cành"), ("lanhdao", "lãnh đạo huyện Kon Plông, chỉ xem")]

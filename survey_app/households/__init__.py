@@ -1,0 +1,1 @@
+"""The household register: list, view, add, edit, import."""

@@ -1,0 +1,26 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..models import POVERTY_STATUS_LABELS
+
+REQUIRED = "Trường này bắt buộc."
+STATUS_CHOICES = [("", "— chưa có —")] + list(POVERTY_STATUS_LABELS.items())
+
+
+class HouseholdForm(FlaskForm):
+    code = StringField("Mã hộ", validators=[DataRequired(REQUIRED), Length(max=40, message="Tối đa 40 ký tự.")])
+    head_name = StringField("Họ tên chủ hộ", validators=[DataRequired(REQUIRED), Length(max=200)])
+    ethnic_group = SelectField("Dân tộc", validators=[DataRequired(REQUIRED)])
+    village = SelectField("Thôn/làng", validators=[DataRequired(REQUIRED)])
+    members = IntegerField("Số thành viên", validators=[DataRequired("Nhập số thành viên (số nguyên)."),
+                                                      NumberRange(1, 60, "Số thành viên phải từ 1 đến 60.")])
+    address = StringField("Địa chỉ", validators=[Optional(), Length(max=300)])
+    status_year = IntegerField("Năm", validators=[Optional(), NumberRange(2000, 2100, "Năm không hợp lệ.")])
+    status = SelectField("Tình trạng nghèo (xã công nhận)", choices=STATUS_CHOICES, validators=[Optional()])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Tệp CSV hoặc Excel (.xlsx)", validators=[
+        FileRequired("Hãy chọn một tệp."), FileAllowed(["csv", "xlsx"], "Chỉ nhận tệp .csv hoặc .xlsx.")])

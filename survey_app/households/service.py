@@ -1,0 +1,88 @@
+"""Household operations used by the pages, the API, the CLI and the importer (no Flask)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import POVERTY_STATUSES, Area, EthnicGroup, Household, HouseholdStatus, User, record
+
+
+class HouseholdError(ValueError):
+    """A Vietnamese message naming the field that is wrong."""
+
+
+def ethnic_groups(session: Session) -> list[EthnicGroup]:
+    return list(session.scalars(select(EthnicGroup).order_by(EthnicGroup.sort_order, EthnicGroup.name)))
+
+
+def villages_in_scope(session: Session, user: User) -> list[Area]:
+    """Leaf areas (villages) inside the user's subtrees, for pickers."""
+    from sqlalchemy.orm import aliased
+
+    from ..access import area_clause
+
+    child = aliased(Area)
+    has_child = select(child.id).where(child.parent_id == Area.id).exists()
+    stmt = select(Area).where(area_clause(user, Area.path), ~has_child).order_by(Area.path)
+    return list(session.scalars(stmt))
+
+
+def is_leaf(session: Session, area: Area) -> bool:
+    return session.scalar(select(Area.id).where(Area.parent_id == area.id).limit(1)) is None
+
+
+def save_household(session: Session, user: User, *, household: Household | None, code: str, head_name: str,
+                   ethnic_group_code: str, village: Area, members: int, address: str = "",
+                   statuses: dict[int, str] | None = None) -> Household:
+    """Create or update one household, with an audit row in the same transaction."""
+    code, head_name = code.strip(), " ".join(head_name.split())
+    if not code:
+        raise HouseholdError("Mã hộ: không được để trống.")
+    if not head_name:
+        raise HouseholdError("Tên chủ hộ: không được để trống.")
+    if not user.covers(village):
+        raise HouseholdError("Thôn: nằm ngoài địa bàn của bạn.")
+    if not is_leaf(session, village):
+        raise HouseholdError("Thôn: phải chọn một thôn/làng (cấp thấp nhất).")
+    if session.get(EthnicGroup, ethnic_group_code) is None:
+        raise HouseholdError("Dân tộc: không có trong danh mục.")
+    if not 1 <= members <= 60:
+        raise HouseholdError("Số thành viên: phải từ 1 đến 60.")
+    clash = session.scalar(select(Household).where(Household.code == code))
+    if clash is not None and clash is not household:
+        raise HouseholdError(f"Mã hộ: '{code}' đã được dùng cho hộ khác.")
+    for year, status in (statuses or {}).items():
+        if status and status not in POVERTY_STATUSES:
+            raise HouseholdError(f"Tình trạng năm {year}: giá trị không hợp lệ.")
+
+    before = household.snapshot() if household is not None else None
+    if household is None:
+        household = Household(code=code)
+        session.add(household)
+    household.code = code
+    household.head_name = head_name
+    household.ethnic_group_code = ethnic_group_code
+    household.village = village
+    household.members = members
+    household.address = address.strip()
+    set_statuses(household, statuses or {})
+    session.flush()
+    record(session, user=user, action="household.update" if before else "household.create",
+           entity_type="household", entity_id=household.code,
+           summary=("Sửa hộ " if before else "Thêm hộ ") + f"{household.code} — {household.head_name}",
+           before=before, after=household.snapshot())
+    return household
+
+
+def set_statuses(household: Household, statuses: dict[int, str]) -> None:
+    """Set (or clear, with an empty value) the official status for the given years."""
+    by_year = {s.year: s for s in household.statuses}
+    for year, status in statuses.items():
+        existing = by_year.get(year)
+        if not status:
+            if existing is not None:
+                household.statuses.remove(existing)
+        elif existing is not None:
+            existing.status = status
+        else:
+            household.statuses.append(HouseholdStatus(year=year, status=status))

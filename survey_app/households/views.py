@@ -1,0 +1,148 @@
+"""Household register pages. Views are thin: load, check access, validate, call service, redirect."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from ..access import EDIT_HOUSEHOLD_ROLES, area_clause, household_in_scope_or_404, roles_required
+from ..extensions import db
+from ..models import POVERTY_STATUS_LABELS, Area, Household, HouseholdStatus
+from ..pagination import page_args, paginate
+from . import importing, service
+from .forms import HouseholdForm, ImportForm
+
+bp = Blueprint("households", __name__, url_prefix="/households", template_folder="templates")
+
+
+def household_query(user, *, area_code: str = "", ethnic_group: str = "", status: str = "", year: int | None = None,
+                    text: str = ""):
+    """The filtered, area-limited select used by the list page and the API."""
+    stmt = (select(Household).join(Area, Household.village_id == Area.id)
+            .where(area_clause(user, Area.path)).order_by(Household.code))
+    if area_code:
+        area = db.session.scalar(select(Area).where(Area.code == area_code))
+        if area is None or not user.covers(area):
+            abort(404)
+        stmt = stmt.where(Area.path.startswith(area.path, autoescape=True))
+    if ethnic_group:
+        stmt = stmt.where(Household.ethnic_group_code == ethnic_group)
+    if status:
+        stmt = stmt.join(HouseholdStatus, HouseholdStatus.household_id == Household.id).where(
+            HouseholdStatus.status == status, HouseholdStatus.year == (year or date.today().year))
+    if text:
+        like = f"%{text.strip()}%"
+        stmt = stmt.where(or_(Household.code.ilike(like), Household.head_name.ilike(like)))
+    return stmt
+
+
+@bp.route("/")
+@login_required
+def index():
+    args = request.args
+    try:
+        year = int(args.get("year") or date.today().year)
+    except ValueError:
+        year = date.today().year
+    stmt = household_query(current_user, area_code=args.get("area", ""), ethnic_group=args.get("ethnic_group", ""),
+                           status=args.get("status", ""), year=year, text=args.get("q", ""))
+    page = paginate(db.session, stmt, *page_args(args))
+    scope_areas = list(db.session.scalars(select(Area).where(area_clause(current_user, Area.path))
+                                          .where(Area.depth <= _filter_depth_limit()).order_by(Area.path)))
+    return render_template("households/list.html", page=page, year=year, areas=scope_areas,
+                           groups=service.ethnic_groups(db.session), statuses=POVERTY_STATUS_LABELS,
+                           can_edit=current_user.role in EDIT_HOUSEHOLD_ROLES)
+
+
+def _filter_depth_limit() -> int:
+    """Offer the user's own areas and two levels below (a province admin gets districts and communes)."""
+    return min((a.depth for a in current_user.areas), default=0) + 2
+
+
+@bp.route("/<code>")
+@login_required
+def show(code):
+    household = household_in_scope_or_404(code)
+    return render_template("households/show.html", household=household, statuses=POVERTY_STATUS_LABELS,
+                           can_edit=current_user.role in EDIT_HOUSEHOLD_ROLES)
+
+
+def _prepare_form(form: HouseholdForm) -> None:
+    form.ethnic_group.choices = [(g.code, g.name) for g in service.ethnic_groups(db.session)]
+    form.village.choices = [(v.code, _village_label(v)) for v in service.villages_in_scope(db.session, current_user)]
+
+
+def _village_label(village: Area) -> str:
+    parent = village.parent
+    return f"{village.name} — {parent.name}" if parent else village.name
+
+
+def _save(form: HouseholdForm, household: Household | None):
+    village = db.session.scalar(select(Area).where(Area.code == form.village.data))
+    statuses = {}
+    if form.status_year.data:
+        statuses[form.status_year.data] = form.status.data or ""
+    try:
+        return service.save_household(
+            db.session, current_user, household=household, code=form.code.data, head_name=form.head_name.data,
+            ethnic_group_code=form.ethnic_group.data, village=village, members=form.members.data,
+            address=form.address.data or "", statuses=statuses)
+    except service.HouseholdError as err:
+        form.form_errors.append(str(err))
+        return None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*EDIT_HOUSEHOLD_ROLES)
+def create():
+    form = HouseholdForm()
+    _prepare_form(form)
+    if request.method == "GET":
+        form.status_year.data = date.today().year
+        if request.args.get("village"):
+            form.village.data = request.args["village"]
+    if form.validate_on_submit():
+        household = _save(form, None)
+        if household is not None:
+            flash(f"Đã thêm hộ {household.code} — {household.head_name}.", "success")
+            return redirect(request.args.get("next") or url_for("households.show", code=household.code))
+    return render_template("households/form.html", form=form, household=None), 422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+@roles_required(*EDIT_HOUSEHOLD_ROLES)
+def edit(code):
+    household = household_in_scope_or_404(code)
+    form = HouseholdForm(obj=household)
+    _prepare_form(form)
+    if request.method == "GET":
+        form.ethnic_group.data = household.ethnic_group_code
+        form.village.data = household.village.code
+        form.status_year.data = date.today().year
+        form.status.data = household.status_for(date.today().year) or ""
+    if form.validate_on_submit():
+        saved = _save(form, household)
+        if saved is not None:
+            flash("Đã lưu thay đổi.", "success")
+            return redirect(url_for("households.show", code=saved.code))
+    return render_template("households/form.html", form=form, household=household), 422 if form.errors or form.form_errors else 200
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required("admin", "supervisor")
+def import_file():
+    form = ImportForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = importing.import_households(db.session, current_user, upload.filename, upload.read())
+        except importing.ImportFailed as failure:
+            errors = failure.errors
+        else:
+            flash(f"Đã nhập {result.created} hộ mới và cập nhật {result.updated} hộ.", "success")
+            return redirect(url_for("households.index"))
+    status = 422 if errors or form.errors else 200
+    return render_template("households/import.html", form=form, errors=errors), status
