@@ -1,0 +1,1 @@
+"""Domain core: plain Python rules for questionnaires, scoring and reports (no Flask, no database)."""

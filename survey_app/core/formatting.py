@@ -1,0 +1,197 @@
+"""Vietnamese number and date formatting for reports, printed sheets and input parsing.
+
+Vietnamese writes `.` between thousands and `,` before decimals (1.714; 65,9%), and
+official documents date themselves as "Kon Tum, ngày 08 tháng 02 năm 2023".
+
+Rules shared by every formatter here:
+
+* Rounding is half away from zero ("half up" as taught in school): 65,95 -> 66,0 and
+  -65,95 -> -66,0. Floats are first converted through their shortest repr, so
+  ``65.95`` is treated as the decimal 65,95 and not as its binary approximation
+  65,9499999...
+* ``None`` (an unanswered question, a missing figure) prints as ``MISSING`` ("—"), so
+  templates never show "None".
+* A value that rounds to zero never prints a minus sign ("-0,0" becomes "0,0").
+
+Pure Python: no Flask, no database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from numbers import Real
+
+MISSING = "—"
+"""Printed in place of an unknown value or of a percentage whose denominator is 0."""
+
+CURRENCY_SUFFIX = " đ"
+
+_DAY_MONTH_BLANK = "....."
+_YEAR_BLANK = "........"
+
+Number = int | float | Decimal
+
+
+class VnNumberError(ValueError):
+    """Raised by :func:`parse_vn_number`; the message is meant for the user (Vietnamese)."""
+
+
+def _to_decimal(value: Number) -> Decimal:
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not a number to print")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        # str() gives the shortest repr: 65.95 -> "65.95", not 65.9499999999999957...
+        result = Decimal(str(value))
+    elif isinstance(value, Real):
+        result = Decimal(str(float(value)))
+    else:
+        raise TypeError(f"cannot format {type(value).__name__} as a number")
+    if not result.is_finite():
+        raise ValueError(f"cannot format non-finite number {value!r}")
+    return result
+
+
+def _round(value: Decimal, digits: int) -> Decimal:
+    if digits < 0:
+        raise ValueError("digits must be 0 or more")
+    rounded = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    # Avoid printing "-0" / "-0,0".
+    return abs(rounded) if rounded.is_zero() else rounded
+
+
+def _group(value: Decimal, digits: int) -> str:
+    """Format an already rounded Decimal with Vietnamese separators."""
+    english = format(value, f",.{digits}f")  # "1,714.5"
+    return english.translate(str.maketrans({",": ".", ".": ","}))
+
+
+def format_int(value: Number | None) -> str:
+    """Whole number with thousands dots: ``1714 -> "1.714"``, ``-52049 -> "-52.049"``.
+
+    Non-integral values are rounded half up first.
+    """
+    if value is None:
+        return MISSING
+    return _group(_round(_to_decimal(value), 0), 0)
+
+
+def format_decimal(value: Number | None, digits: int = 1) -> str:
+    """Number with ``digits`` decimals: ``format_decimal(65.94, 1) -> "65,9"``,
+    ``format_decimal(1714.5, 2) -> "1.714,50"``."""
+    if value is None:
+        return MISSING
+    return _group(_round(_to_decimal(value), digits), digits)
+
+
+def format_percent_value(value: Number | None, digits: int = 1) -> str:
+    """An already computed percentage: ``format_percent_value(15) -> "15,0%"``."""
+    if value is None:
+        return MISSING
+    return format_decimal(value, digits) + "%"
+
+
+def format_percent(count: Number | None, denominator: Number | None, digits: int = 1) -> str:
+    """``count`` as a percentage of ``denominator``: ``(1714, 2598) -> "66,0%"``.
+
+    Returns ``MISSING`` ("—") when the denominator is 0 or either value is unknown,
+    because a rate over no household is not 0%, it does not exist.
+    """
+    if count is None or denominator is None:
+        return MISSING
+    denominator_dec = _to_decimal(denominator)
+    if denominator_dec.is_zero():
+        return MISSING
+    return format_percent_value(_to_decimal(count) * 100 / denominator_dec, digits)
+
+
+def format_ratio(count: Number | None, denominator: Number | None, digits: int = 1) -> str:
+    """How the campaign reports print an outcome: ``(1714, 2598) -> "1.714/2.598 (66,0%)"``.
+
+    With a zero denominator the percentage part is ``(—)``: ``"0/0 (—)"``.
+    """
+    percent = format_percent(count, denominator, digits)
+    return f"{format_int(count)}/{format_int(denominator)} ({percent})"
+
+
+def format_money(amount: Number | None) -> str:
+    """Vietnamese đồng, rounded to the đồng: ``644000 -> "644.000 đ"``."""
+    if amount is None:
+        return MISSING
+    return format_int(amount) + CURRENCY_SUFFIX
+
+
+def format_date_vn(value: dt.date | None) -> str:
+    """``date(2023, 2, 8) -> "08/02/2023"``. A datetime prints its date only."""
+    if value is None:
+        return MISSING
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def format_place_date(place: str | None, value: dt.date | None) -> str:
+    """The place-and-date line of an official document.
+
+    ``("Kon Tum", date(2023, 2, 8)) -> "Kon Tum, ngày 08 tháng 02 năm 2023"``.
+
+    Follows Nghị định 30/2020/NĐ-CP: a zero is written before days under 10 and before
+    months 1 and 2 only ("ngày 05 tháng 3", "ngày 15 tháng 01"), so that nobody can
+    later add a digit by hand. Without a date the line has dotted blanks to fill in by
+    hand: "Kon Tum, ngày ..... tháng ..... năm ........". Without a place the line
+    starts at "Ngày".
+    """
+    if value is None:
+        day = month = _DAY_MONTH_BLANK
+        year = _YEAR_BLANK
+    else:
+        day = f"{value.day:02d}"
+        month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+        year = str(value.year)
+    date_part = f"ngày {day} tháng {month} năm {year}"
+    place = (place or "").strip()
+    if not place:
+        return date_part[0].upper() + date_part[1:]
+    return f"{place}, {date_part}"
+
+
+_GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
+_PLAIN = re.compile(r"[0-9]+")
+_FRACTION = re.compile(r"[0-9]+")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def parse_vn_number(text: str) -> Decimal:
+    """Parse a number typed the Vietnamese way: ``"1.714,5" -> Decimal("1714.5")``.
+
+    Accepted: an optional sign (``-``, ``+`` or the typographic minus ``−``), digits
+    either plain (``1714``) or grouped by dots in threes (``1.714``, ``52.049``), and an
+    optional decimal part after a comma (``65,9``). Spaces are ignored. Anything else,
+    including the English ``1714.5`` (which could be misread as 17145), raises
+    :class:`VnNumberError` with a Vietnamese message, rather than guessing.
+    """
+    if not isinstance(text, str):
+        raise TypeError("parse_vn_number expects a string")
+    cleaned = _SPACES.sub("", text)
+    if not cleaned:
+        raise VnNumberError("Chưa nhập số.")
+    sign = ""
+    if cleaned[0] in "+-−":
+        sign = "-" if cleaned[0] in "-−" else ""
+        cleaned = cleaned[1:]
+    whole, comma, fraction = cleaned.partition(",")
+    valid_whole = bool(_GROUPED.fullmatch(whole) or _PLAIN.fullmatch(whole))
+    valid_fraction = not comma or bool(_FRACTION.fullmatch(fraction))
+    if not (valid_whole and valid_fraction):
+        raise VnNumberError(
+            f"Số không hợp lệ: «{text.strip()}». Dùng dấu chấm để ngăn cách hàng nghìn "
+            "và dấu phẩy cho phần thập phân, ví dụ 1.714,5."
+        )
+    literal = sign + whole.replace(".", "") + (("." + fraction) if comma else "")
+    try:
+        return Decimal(literal)
+    except InvalidOperation as error:  # pragma: no cover - the regexes exclude this
+        raise VnNumberError(f"Số không hợp lệ: «{text.strip()}».") from error
