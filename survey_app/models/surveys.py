@@ -1,0 +1,181 @@
+"""Questionnaire versions, survey rounds, submissions and their versions and comments.
+
+A submission is identified by a client-generated UUID from the moment it is
+created (web form or device), so every write can be repeated safely. Nothing a
+device sends is thrown away: a second submission for a household that already
+has one in the round is kept, not current, and flagged for the supervisor.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .accounts import User
+from .areas import Area
+from .base import Base, JSONType, utcnow
+from .households import Household
+
+SUBMISSION_STATES = ("draft", "submitted", "edited", "has_issues", "approved", "rejected")
+STATE_LABELS = {
+    "not_started": "Chưa khảo sát",
+    "draft": "Bản nháp",
+    "submitted": "Đã gửi",
+    "edited": "Đã sửa, gửi lại",
+    "has_issues": "Bị trả lại",
+    "approved": "Đã duyệt",
+    "rejected": "Bị loại",
+}
+
+
+class QuestionnaireVersion(Base):
+    """An immutable questionnaire definition: (form_id, version) with the hash of its content."""
+
+    __tablename__ = "questionnaire_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[Any] = mapped_column(JSONType)  # canonical data, reloadable with definition_from_data
+    compiled: Mapped[Any] = mapped_column(JSONType)  # what the browser and the API receive
+    source_name: Mapped[str] = mapped_column(String(300), default="")
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("form_id", "version", name="uq_questionnaire_version_form_version"),)
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} (phiên bản {self.version})"
+
+
+round_area = Table(
+    "round_area",
+    Base.metadata,
+    Column("round_id", ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("area.id", ondelete="RESTRICT"), primary_key=True, index=True),
+)
+
+
+class SurveyRound(Base):
+    """A survey round (đợt khảo sát): a questionnaire version, a period, the areas it covers."""
+
+    __tablename__ = "survey_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    series: Mapped[str] = mapped_column(String(40), default="")  # rounds of one series compare year on year
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id", ondelete="RESTRICT"))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    count_only_approved: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+    areas: Mapped[list[Area]] = relationship(secondary=round_area, order_by="Area.path")
+
+    __table_args__ = (CheckConstraint("period_end >= period_start", name="period_ordered"),)
+
+    @property
+    def year(self) -> int:
+        return self.period_end.year
+
+    def covers(self, area: Area) -> bool:
+        return any(area.path.startswith(a.path) for a in self.areas)
+
+
+class Submission(Base):
+    __tablename__ = "submission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="RESTRICT"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="RESTRICT"))
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id", ondelete="RESTRICT"))
+    village_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="RESTRICT"))  # the household's village when received
+    enumerator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    answers: Mapped[Any] = mapped_column(JSONType)
+    answers_hash: Mapped[str] = mapped_column(String(64))
+    version_number: Mapped[int] = mapped_column(default=1)
+    flags: Mapped[Any] = mapped_column(JSONType, default=list)
+    source: Mapped[str] = mapped_column(String(20), default="web")
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    survey_round: Mapped[SurveyRound] = relationship()
+    household: Mapped[Household] = relationship()
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+    village: Mapped[Area] = relationship()
+    enumerator: Mapped[User | None] = relationship()
+    versions: Mapped[list[SubmissionVersion]] = relationship(
+        back_populates="submission", order_by="SubmissionVersion.number", cascade="all, delete-orphan")
+    comments: Mapped[list[SubmissionComment]] = relationship(
+        back_populates="submission", order_by="SubmissionComment.created_at")
+
+    __table_args__ = (
+        CheckConstraint("state IN ('draft', 'submitted', 'edited', 'has_issues', 'approved', 'rejected')",
+                        name="state_known"),
+        CheckConstraint("version_number >= 1", name="version_positive"),
+        # At most one current submission per household and round.
+        Index("uq_submission_current_per_round", "round_id", "household_id", unique=True,
+              sqlite_where=text("is_current"), postgresql_where=text("is_current")),
+        Index("ix_submission_round_state", "round_id", "state", "submitted_at"),
+        Index("ix_submission_household", "household_id", "round_id"),
+        Index("ix_submission_village", "village_id", "round_id"),
+    )
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.state, self.state)
+
+
+class SubmissionVersion(Base):
+    """Every saved content of a submission; old versions stay readable."""
+
+    __tablename__ = "submission_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    answers: Mapped[Any] = mapped_column(JSONType)
+    answers_hash: Mapped[str] = mapped_column(String(64))
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id", ondelete="RESTRICT"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="versions")
+    created_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("submission_id", "number", name="uq_submission_version_number"),)
+
+
+class SubmissionComment(Base):
+    """Append-only review comments, threaded on a submission."""
+
+    __tablename__ = "submission_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    from_state: Mapped[str] = mapped_column(String(20), default="")
+    to_state: Mapped[str] = mapped_column(String(20), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="comments")
+    author: Mapped[User | None] = relationship()
+
+    __table_args__ = (CheckConstraint("body <> ''", name="body_not_empty"),)
