@@ -1,12 +1,13 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..models import POVERTY_STATUS_LABELS
 
 REQUIRED = "Trường này bắt buộc."
-STATUS_CHOICES = [("", "— chưa có —")] + list(POVERTY_STATUS_LABELS.items())
+STATUS_CHOICES = [SelectChoice("", "— chưa có —")] + [SelectChoice(k, v) for k, v in POVERTY_STATUS_LABELS.items()]
 
 
 class HouseholdForm(FlaskForm):
@@ -14,7 +15,7 @@ class HouseholdForm(FlaskForm):
     head_name = StringField("Họ tên chủ hộ", validators=[DataRequired(REQUIRED), Length(max=200)])
     ethnic_group = SelectField("Dân tộc", validators=[DataRequired(REQUIRED)])
     village = SelectField("Thôn/làng", validators=[DataRequired(REQUIRED)])
-    members = IntegerField("Số thành viên", validators=[DataRequired("Nhập số thành viên (số nguyên)."),
+    members = IntegerField("Số thành viên", validators=[InputRequired("Nhập số thành viên (số nguyên)."),
                                                       NumberRange(1, 60, "Số thành viên phải từ 1 đến 60.")])
     address = StringField("Địa chỉ", validators=[Optional(), Length(max=300)])
     status_year = IntegerField("Năm", validators=[Optional(), NumberRange(2000, 2100, "Năm không hợp lệ.")])

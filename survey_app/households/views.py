@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 from sqlalchemy import or_, select
 
 from ..access import EDIT_HOUSEHOLD_ROLES, area_clause, household_in_scope_or_404, roles_required
@@ -70,8 +71,8 @@ def show(code):
 
 
 def _prepare_form(form: HouseholdForm) -> None:
-    form.ethnic_group.choices = [(g.code, g.name) for g in service.ethnic_groups(db.session)]
-    form.village.choices = [(v.code, _village_label(v)) for v in service.villages_in_scope(db.session, current_user)]
+    form.ethnic_group.choices = [SelectChoice(g.code, g.name) for g in service.ethnic_groups(db.session)]
+    form.village.choices = [SelectChoice(v.code, _village_label(v)) for v in service.villages_in_scope(db.session, current_user)]
 
 
 def _village_label(village: Area) -> str:
