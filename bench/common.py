@@ -1,0 +1,44 @@
+"""Shared helpers for the benchmarks: a migrated scratch database and an app bound to it."""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from survey_app import create_app, migrate
+from survey_app.extensions import db
+
+
+def scratch_database(kind: str) -> str:
+    """A fresh, migrated database: 'sqlite' in a temp dir, or 'postgresql' from BENCH_DATABASE_URL."""
+    if kind == "sqlite":
+        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-')) / 'bench.sqlite3'}"
+    else:
+        url = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/survey_bench")
+        from sqlalchemy import create_engine, text
+
+        from survey_app.config import normalise_database_url
+
+        url = normalise_database_url(url)
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    migrate.upgrade(url)
+    return url
+
+
+def bench_app(url: str):
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    db.use(app)
+    return app
+
+
+@contextmanager
+def timed(label: str, results: dict):
+    start = time.perf_counter()
+    yield
+    results[label] = time.perf_counter() - start
