@@ -44,9 +44,9 @@ def household_query(user, *, area_code: str = "", ethnic_group: str = "", status
 def index():
     args = request.args
     try:
-        year = int(args.get("year") or date.today().year)
+        year = int(args.get("year") or _latest_status_year())
     except ValueError:
-        year = date.today().year
+        year = _latest_status_year()
     stmt = household_query(current_user, area_code=args.get("area", ""), ethnic_group=args.get("ethnic_group", ""),
                            status=args.get("status", ""), year=year, text=args.get("q", ""))
     page = paginate(db.session, stmt, *page_args(args))
@@ -55,6 +55,13 @@ def index():
     return render_template("households/list.html", page=page, year=year, areas=scope_areas,
                            groups=service.ethnic_groups(db.session), statuses=POVERTY_STATUS_LABELS,
                            can_edit=current_user.role in EDIT_HOUSEHOLD_ROLES)
+
+
+def _latest_status_year() -> int:
+    """The most recent year with recognised statuses (the year the list is most useful for)."""
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.max(HouseholdStatus.year))) or date.today().year
 
 
 def _filter_depth_limit() -> int:
