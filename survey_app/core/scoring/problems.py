@@ -1,0 +1,72 @@
+"""Ruleset problems: every error a ruleset file can have, reported all at once.
+
+A problem names the file, the place (outcome / criterion / parameter), the attribute and, for expressions,
+the character position. ``str(problem)`` is the one-line Vietnamese form shown to province staff, in the
+same shape as questionnaire problems:
+``forms/rulesets/x.yaml: kết quả "informed", tiêu chí "duoc_tuyen_truyen", expression, vị trí 3: ...``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RulesetProblem:
+    source: str
+    where: str | None
+    message: str
+    attribute: str | None = None
+    position: int | None = None  # 0-based character offset inside the expression
+    line: int | None = None  # 1-based line in the YAML file, when known
+    outcome: str | None = None
+    criterion: str | None = None
+
+    def __str__(self) -> str:
+        parts = [part for part in (self.where, self.attribute) if part]
+        if self.line is not None:
+            parts.append(f"dòng {self.line}")
+        shown = f"vị trí {self.position + 1}" if self.position is not None else None
+        if shown and shown not in self.message:
+            parts.append(shown)
+        place = ", ".join(parts)
+        return f"{self.source}: {place}: {self.message}" if place else f"{self.source}: {self.message}"
+
+
+class RulesetError(Exception):
+    """A ruleset was refused. ``errors`` are the formatted lines, ``problems`` the details."""
+
+    def __init__(self, problems: list[RulesetProblem]):
+        self.problems = list(problems)
+        self.errors = [str(problem) for problem in self.problems]
+        super().__init__("\n".join(self.errors))
+
+
+class ParameterPeriodError(LookupError):
+    """No period of one or more parameters covers the requested date (Vietnamese ``message``)."""
+
+    def __init__(self, ruleset_id: str, on_date: str, names: list[str]):
+        self.ruleset_id = ruleset_id
+        self.on_date = on_date
+        self.names = list(names)
+        listed = ", ".join(f'"{name}"' for name in self.names)
+        self.message = (f'Bộ quy tắc "{ruleset_id}": tham số {listed} không có giá trị áp dụng cho ngày '
+                        f"{_vietnamese_date(on_date)}")
+        super().__init__(self.message)
+
+
+def outcome_place(outcome_id: str) -> str:
+    return f'kết quả "{outcome_id}"'
+
+
+def criterion_place(outcome_id: str, criterion_id: str) -> str:
+    return f'kết quả "{outcome_id}", tiêu chí "{criterion_id}"'
+
+
+def parameter_place(name: str) -> str:
+    return f'tham số "{name}"'
+
+
+def _vietnamese_date(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
