@@ -285,3 +285,16 @@ def test_the_example_in_the_documentation_is_the_tested_one():
     block = docs.split("## A complete small example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     documented = definition_from_data(yaml.safe_load(block), "docs/questionnaires.md")
     assert documented.content_hash == load_definition(EXAMPLE).content_hash
+
+
+def test_impossible_date_is_reported_not_crashing(tmp_path):
+    from survey_app.core.questionnaire import DefinitionError, load_definition
+
+    path = tmp_path / "ngay.yaml"
+    path.write_text(
+        'form_id: ngay\ntitle: "Ngày"\nversion: "1"\nsections:\n  - name: s\n    label: "S"\n    questions:\n'
+        '      - {name: ngay_tham, type: date, label: "Ngày thăm", default: 2024-13-01}\n', encoding="utf-8")
+    with pytest.raises(DefinitionError) as failure:
+        load_definition(path)
+    assert failure.value.errors == [f'{path}: câu "ngay_tham", default: giá trị mặc định không hợp lệ: '
+                                    'Ngày không hợp lệ (định dạng YYYY-MM-DD)']

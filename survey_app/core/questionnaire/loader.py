@@ -51,6 +51,11 @@ class _DuplicateKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+# Dates stay ISO text (the answer format for dates), and an impossible date such as 2024-13-01 is reported
+# by the validator with its question instead of crashing PyYAML's timestamp constructor.
+_DuplicateKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
 def load_definition(path: str | Path) -> Definition:
     """Read and validate one YAML questionnaire. Raises DefinitionError listing every problem."""
     source = str(path)
