@@ -1,0 +1,36 @@
+"""POST /api/v1/submissions (idempotent by uuid) and GET /api/v1/submissions/<uuid>.
+
+Thin views: parse the JSON, call the submission service, map its exceptions to statuses. The transaction
+boundary commits a response < 400 and rolls back anything else.
+"""
+from flask import jsonify, request
+from flask_login import current_user
+
+from ..extensions import db
+from ..surveys.payloads import payload_from_json
+from ..surveys.submissions import SubmissionError, save_submission, submission_by_uuid, submission_json
+from . import bp
+
+
+def _error(err: SubmissionError):
+    return jsonify({"error": err.message, "errors": err.errors, "status": err.status}), err.status
+
+
+@bp.post("/submissions")
+def submission_save():
+    try:
+        payload = payload_from_json(request.get_json(silent=True), source="api")
+        outcome = save_submission(db.session, current_user, payload)
+    except SubmissionError as err:
+        return _error(err)
+    body = {**submission_json(outcome.submission), "duplicate": outcome.duplicate}
+    return jsonify(body), 200 if outcome.duplicate else 201
+
+
+@bp.get("/submissions/<value>")
+def submission_show(value):
+    submission = submission_by_uuid(db.session, current_user, value)
+    if submission is None:
+        return jsonify({"error": "Không tìm thấy phiếu (hoặc phiếu nằm ngoài địa bàn của bạn).", "errors": {},
+                        "status": 404}), 404
+    return jsonify(submission_json(submission))

@@ -1,0 +1,22 @@
+"""Round forms. Fields are plain text where the service validates, so every message is Vietnamese and names
+its field (WTForms' own date and choice errors are English)."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import Length
+
+from .rounds import FIELD_LABELS
+
+
+class RoundEditForm(FlaskForm):
+    name = StringField(FIELD_LABELS["name"], validators=[Length(max=200, message="Tên đợt: tối đa 200 ký tự.")])
+    period_start = StringField(FIELD_LABELS["period_start"], render_kw={"type": "date"})
+    period_end = StringField(FIELD_LABELS["period_end"], render_kw={"type": "date"})
+    areas = StringField("Mã địa bàn (cách nhau bởi dấu phẩy)")
+    is_open = BooleanField("Đang mở (điều tra viên được nhập và gửi phiếu)", default=True)
+    count_only_approved = BooleanField("Báo cáo chỉ tính phiếu đã duyệt", default=True)
+
+
+class RoundCreateForm(RoundEditForm):
+    code = StringField(FIELD_LABELS["code"])
+    series = StringField(FIELD_LABELS["series"])
+    questionnaire_version = SelectField(FIELD_LABELS["questionnaire_version"], validate_choice=False)

@@ -1,0 +1,51 @@
+"""Reading a submission sent as JSON (API, offline sync) into a SubmissionPayload, naming every bad key."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .submissions import SubmissionInvalid, SubmissionPayload
+
+REQUIRED_TEXT_KEYS = ("uuid", "household", "round", "form_version")
+TIME_KEYS = ("started_at", "finished_at")
+
+
+def payload_from_json(data: Any, *, source: str = "api") -> SubmissionPayload:
+    """Raises SubmissionInvalid (422) with one message per missing or mistyped key."""
+    if not isinstance(data, dict):
+        raise SubmissionInvalid("Nội dung gửi lên phải là một đối tượng JSON.", {"body": "Phải là một đối tượng JSON"})
+    errors: dict[str, str] = {}
+    for key in REQUIRED_TEXT_KEYS:
+        if key not in data or data[key] is None:
+            errors[key] = "Thiếu trường bắt buộc"
+        elif not isinstance(data[key], str) or not data[key].strip():
+            errors[key] = "Phải là chuỗi ký tự khác rỗng"
+    if "answers" not in data or data["answers"] is None:
+        errors["answers"] = "Thiếu trường bắt buộc"
+    elif not isinstance(data["answers"], dict):
+        errors["answers"] = "Phải là một đối tượng (tên câu hỏi → câu trả lời)"
+    submit = data.get("submit", False)
+    if submit is None:
+        submit = False
+    if not isinstance(submit, bool):
+        errors["submit"] = "Phải là true hoặc false"
+    times = {key: _parse_time(data.get(key), key, errors) for key in TIME_KEYS}
+    if errors:
+        names = ", ".join(errors)
+        raise SubmissionInvalid(f"Dữ liệu gửi lên không hợp lệ: {names}.", errors)
+    return SubmissionPayload(uuid=data["uuid"], household_code=data["household"].strip(),
+                             round_code=data["round"].strip(), form_version=data["form_version"].strip(),
+                             answers=data["answers"], started_at=times["started_at"],
+                             finished_at=times["finished_at"], submit=submit, source=source)
+
+
+def _parse_time(value: Any, key: str, errors: dict[str, str]) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    errors[key] = "Phải là thời điểm ISO 8601, ví dụ 2024-05-10T08:30:00+07:00"
+    return None
