@@ -1,0 +1,202 @@
+"""Fieldwork pages. Views are thin: check role and area, build the form, call the submission service, render."""
+from __future__ import annotations
+
+import uuid as uuid_module
+from datetime import datetime, timezone
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from ..access import household_in_scope_or_404, roles_required
+from ..extensions import db
+from ..households.service import HouseholdError, ethnic_groups, save_household, villages_in_scope
+from ..models import POVERTY_STATUS_LABELS, STATE_LABELS, Household, SurveyRound
+from ..pagination import page_args, paginate
+from ..surveys.questionnaires import get_definition
+from ..surveys.rounds import rounds_open_to
+from ..surveys.submissions import (
+    SaveOutcome, SubmissionError, SubmissionInvalid, SubmissionPayload, current_submission, household_states,
+    normalise_uuid, save_submission,
+)
+from . import bp
+from .forms import NewHouseholdForm, suggest_code
+from .listing import HouseholdRow, latest_comments, round_households, state_counts
+from .questionnaire_form import answers_from_form, form_from_answers, form_from_post
+from .rendering import error_label, error_section
+
+FIELDWORK_ROLES = ("admin", "supervisor", "enumerator")
+READ_ONLY_STATES = ("submitted", "edited", "approved", "rejected")
+# Names of the non-answer inputs of the questionnaire page; a "-" keeps them apart from question names.
+UUID_FIELD = "submission-uuid"
+STARTED_FIELD = "submission-started"
+VERSION_FIELD = "submission-form-version"
+ACTION_FIELD = "submission-action"
+HOUSEHOLDS_PER_PAGE = 20
+
+
+def _open_round_or_404(code: str) -> SurveyRound:
+    for survey_round in rounds_open_to(db.session, current_user):
+        if survey_round.code == code:
+            return survey_round
+    abort(404)
+
+
+@bp.route("/")
+@roles_required(*FIELDWORK_ROLES)
+def home():
+    rounds = rounds_open_to(db.session, current_user)
+    chosen = None
+    if rounds:
+        code = request.args.get("round", "")
+        chosen = next((r for r in rounds if r.code == code), None) if code else rounds[0]
+        if chosen is None:
+            abort(404)
+    rows, page, counts = [], None, {}
+    text = request.args.get("q", "").strip()
+    if chosen is not None:
+        page_number, _ = page_args(request.args)
+        page = paginate(db.session, round_households(current_user, chosen, text), page_number, HOUSEHOLDS_PER_PAGE)
+        states = household_states(db.session, current_user, chosen, page.items)
+        returned = [h.id for h in page.items if states.get(h.id) == "has_issues"]
+        comments = latest_comments(db.session, chosen, returned)
+        rows = [HouseholdRow(h, states.get(h.id, "not_started"), comments.get(h.id)) for h in page.items]
+        counts = state_counts(db.session, current_user, chosen)
+    return render_template("fieldwork/home.html", rounds=rounds, survey_round=chosen, rows=rows, page=page,
+                           counts=counts, text=text, state_labels=STATE_LABELS,
+                           saved_uuid=normalise_uuid(request.args.get("saved")))
+
+
+@bp.route("/<round_code>/<household_code>", methods=["GET", "POST"])
+@roles_required(*FIELDWORK_ROLES)
+def questionnaire(round_code, household_code):
+    survey_round = _open_round_or_404(round_code)
+    household = household_in_scope_or_404(household_code)
+    if not survey_round.covers(household.village):
+        abort(404)
+    qv = survey_round.questionnaire_version
+    defn = get_definition(qv)
+    submission = current_submission(db.session, survey_round, household)
+    state = submission.state if submission is not None else "not_started"
+    errors: dict[str, str] = {}
+    message, status = None, 200
+    if request.method == "POST":
+        form = form_from_post(defn, request.form)
+        payload = _payload(form, household, survey_round, submission)
+        submission_uuid, started, shown_answers = payload.uuid, request.form.get(STARTED_FIELD, ""), payload.answers
+        try:
+            outcome = save_submission(db.session, current_user, payload)
+        except SubmissionInvalid as err:
+            errors, message, status = err.errors, err.message, 422
+        except SubmissionError as err:
+            errors, message, status = err.errors, err.message, err.status
+        else:
+            _flash_outcome(outcome, household, payload.submit)
+            return redirect(url_for(".home", round=survey_round.code, saved=outcome.submission.uuid))
+    else:
+        form = form_from_answers(defn, submission.answers if submission is not None else None)
+        submission_uuid = submission.uuid if submission is not None else str(uuid_module.uuid4())
+        started = _iso(submission.started_at if submission is not None and submission.started_at else _now())
+        shown_answers = submission.answers if submission is not None else {}
+    comments = latest_comments(db.session, survey_round, [household.id]) if state == "has_issues" else {}
+    first_error_section = next((s for s in (error_section(defn, p) for p in errors) if s), None)
+    page = render_template(
+        "fieldwork/questionnaire.html", defn=defn, compiled=qv.compiled, form=form, household=household,
+        survey_round=survey_round, submission=submission, state=state, state_label=STATE_LABELS[state],
+        read_only=state in READ_ONLY_STATES, comment=comments.get(household.id), errors=errors,
+        error_labels={path: error_label(defn, path) for path in errors}, message=message,
+        start_section=first_error_section or "", submitted_attempt=request.form.get(ACTION_FIELD) == "submit",
+        answers=shown_answers or {}, submission_uuid=submission_uuid, started=started,
+        base_version=submission.answers_hash if submission is not None else "",
+        fields={"uuid": UUID_FIELD, "started": STARTED_FIELD, "version": VERSION_FIELD, "action": ACTION_FIELD})
+    return page, status
+
+
+def _payload(form, household: Household, survey_round: SurveyRound, submission) -> SubmissionPayload:
+    """What the page posted, for the submission service. The posted UUID is kept even when another submission
+    became current meanwhile: the service stores it apart and flags it, nothing typed is lost."""
+    posted_uuid = normalise_uuid(request.form.get(UUID_FIELD))
+    submit = request.form.get(ACTION_FIELD) == "submit"
+    return SubmissionPayload(
+        uuid=posted_uuid or (submission.uuid if submission is not None else str(uuid_module.uuid4())),
+        household_code=household.code, round_code=survey_round.code,
+        form_version=request.form.get(VERSION_FIELD) or None, answers=answers_from_form(form),
+        started_at=_parse_moment(request.form.get(STARTED_FIELD, "")), finished_at=_now() if submit else None,
+        submit=submit, source="web")
+
+
+def _flash_outcome(outcome: SaveOutcome, household: Household, submit: bool) -> None:
+    name = f"{household.code} — {household.head_name}"
+    if outcome.duplicate:
+        flash(f"Phiếu hộ {name} đã được lưu trước đó, không có thay đổi.", "success")
+    elif outcome.submission.state == "edited":
+        flash(f"Đã gửi lại phiếu đã sửa của hộ {name}.", "success")
+    elif submit:
+        flash(f"Đã gửi phiếu hộ {name}.", "success")
+    else:
+        flash(f"Đã lưu nháp phiếu hộ {name}.", "success")
+    if not outcome.submission.is_current:
+        flash(f"Hộ {household.code} đã có phiếu khác trong đợt này; phiếu của bạn được lưu riêng để giám sát "
+              f"xem xét.", "warning")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:  # SQLite gives back naive UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.isoformat(timespec="seconds")
+
+
+def _parse_moment(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.strip()) if text and text.strip() else None
+    except ValueError:
+        return None
+
+
+@bp.route("/new-household", methods=["GET", "POST"])
+@roles_required(*FIELDWORK_ROLES)
+def new_household():
+    survey_round = _open_round_or_404(request.args.get("round", ""))
+    villages = [v for v in villages_in_scope(db.session, current_user) if survey_round.covers(v)]
+    if not villages:
+        abort(404)
+    form = NewHouseholdForm()
+    form.village.choices = [SelectChoice(v.code, f"{v.name} — {v.parent.name}" if v.parent else v.name)
+                           for v in villages]
+    form.ethnic_group.choices = [SelectChoice(g.code, g.name) for g in ethnic_groups(db.session)]
+    suggestions = {v.code: suggest_code(db.session, v) for v in villages}
+    if request.method == "GET":
+        form.village.data = villages[0].code
+    if len(villages) == 1:
+        form.code.render_kw = {"placeholder": suggestions[villages[0].code]}
+    if form.validate_on_submit():
+        village = next((v for v in villages if v.code == form.village.data), None)
+        if village is None:
+            form.village.errors = ["Thôn/làng không thuộc đợt khảo sát hoặc nằm ngoài địa bàn của bạn."]
+        else:
+            code = (form.code.data or "").strip() or suggestions[village.code]
+            try:
+                household = save_household(db.session, current_user, household=None, code=code,
+                                           head_name=form.head_name.data, ethnic_group_code=form.ethnic_group.data,
+                                           village=village, members=form.members.data)
+            except HouseholdError as err:
+                form.form_errors.append(str(err))
+            else:
+                flash(f"Đã thêm hộ {household.code} — {household.head_name}. Bắt đầu khảo sát hộ.", "success")
+                return redirect(url_for(".questionnaire", round_code=survey_round.code, household_code=household.code))
+    failed = request.method == "POST" and bool(form.errors or form.form_errors)
+    return render_template("fieldwork/new_household.html", form=form, survey_round=survey_round,
+                           villages=villages, suggestions=suggestions), 422 if failed else 200
+
+
+@bp.context_processor
+def _questionnaire_helpers():
+    from .questionnaire_form import answer_path, dom_id
+    from .rendering import interpolate, shown_value
+
+    return {"answer_path": answer_path, "dom_id": dom_id, "interpolate": interpolate, "shown_value": shown_value,
+            "poverty_labels": POVERTY_STATUS_LABELS}
