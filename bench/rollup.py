@@ -1,0 +1,63 @@
+"""Rollup speed on a generated province of 200.000 households with two rounds, as a ratio to one plain SQL
+aggregate over the same stored results in the same run (goal: under 1,5×; province rollup well under 0,5 s).
+
+    .venv/bin/python bench/rollup.py [sqlite|postgresql]
+
+Each figure is the best of several runs (warm cache, as a report page served repeatedly).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import select  # noqa: E402
+
+from bench.province import province  # noqa: E402
+from survey_app.core.rollup import plain_aggregate  # noqa: E402
+from survey_app.extensions import db  # noqa: E402
+from survey_app.models import Area, SurveyRound  # noqa: E402
+from survey_app.scoring.reporting import build_report, result_set, round_link  # noqa: E402
+
+RUNS = 7
+
+
+def best(function) -> float:
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main(kind: str = "sqlite") -> None:
+    province(kind)
+    session = db.session
+    survey_round = session.scalar(select(SurveyRound).where(SurveyRound.code == "CVD-2025"))
+    link, version = round_link(session, survey_round)
+    rs = result_set(survey_round, link, version)
+    top = session.scalar(select(Area).where(Area.code == "KT"))
+    commune = session.scalar(select(Area).where(Area.code == "KT-KPL-01"))
+    connection = session.connection()
+    baseline = best(lambda: plain_aggregate(connection, rs))
+    cases = {
+        "province rollup (10 districts)": lambda: build_report(session, survey_round, top, compare=False),
+        "province rollup + previous round": lambda: build_report(session, survey_round, top),
+        "commune rollup (villages)": lambda: build_report(session, survey_round, commune, compare=False),
+        "commune rollup + previous round": lambda: build_report(session, survey_round, commune),
+        "province rollup + ethnic groups": lambda: build_report(session, survey_round, top, compare=False, ethnic=True),
+    }
+    counted = plain_aggregate(connection, rs)[0]
+    print(f"[{kind}] {counted} households in the denominator of round {survey_round.code}")
+    print(f"[{kind}] plain SQL aggregate (baseline): {baseline * 1000:.1f} ms")
+    for label, function in cases.items():
+        seconds = best(function)
+        print(f"[{kind}] {label}: {seconds * 1000:.1f} ms = {seconds / baseline:.2f}× baseline")
+    session.rollback()
+
+
+if __name__ == "__main__":
+    main(*(sys.argv[1:2] or ["sqlite"]))

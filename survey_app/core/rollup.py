@@ -1,0 +1,275 @@
+"""The rollup: for one area and one round's ruleset, the denominator and each outcome's count, percentage,
+target and whether it is met; the same for every child area; the previous round of the series; and, on demand,
+a breakdown by ethnic group.
+
+Plain Python over SQLAlchemy Core (no Flask, no session globals: the caller passes a Connection or Session).
+It never evaluates rules: it aggregates `household_result`, whose `met_mask` / `population_mask` carry one bit
+per outcome. Per query, one pass over the area's results grouped by village (read from the covering index
+`ix_household_result_rollup`), joined to the direct children by path prefix and grouped again: no query per
+child, no walk of the tree.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, func, select, true
+from sqlalchemy.sql import ColumnElement
+
+from survey_app.models import Area, HouseholdResult
+
+COUNTED_APPROVED_ONLY = ("approved",)
+COUNTED_ALL_SUBMITTED = ("submitted", "edited", "approved")
+
+_results = HouseholdResult.__table__
+_area = Area.__table__
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    """A reported outcome: its id, label and bit position in the masks of the ruleset version."""
+
+    id: str
+    label: str
+    bit: int
+
+
+@dataclass(frozen=True)
+class ResultSet:
+    """Which stored results a rollup reads: one round's ruleset and the round's counting rule."""
+
+    round_ruleset_id: int
+    count_only_approved: bool
+    outcomes: tuple[OutcomeSpec, ...]
+
+
+@dataclass(frozen=True)
+class AreaRef:
+    id: int
+    code: str
+    name: str
+    level: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Target:
+    outcome_id: str
+    area_path: str | None  # None: the round's default
+    operator: str
+    percent: float
+
+    def reached(self, count: int, population: int) -> bool | None:
+        """Whether count/population reaches the target (exact integer arithmetic); None without households."""
+        if population == 0:
+            return None
+        left, right = count * 100, self.percent * population
+        return {">=": left >= right, ">": left > right, "<=": left <= right, "<": left < right}[self.operator]
+
+    @property
+    def text(self) -> str:
+        symbol = {">=": "≥", "<=": "≤"}.get(self.operator, self.operator)
+        whole = int(self.percent) if float(self.percent).is_integer() else self.percent
+        return f"{symbol} {str(whole).replace('.', ',')}%"
+
+
+def nearest_target(targets: Sequence[Target], outcome_id: str, area_path: str) -> Target | None:
+    """The target of the nearest ancestor-or-self area that has one, else the round's default."""
+    best: Target | None = None
+    for target in targets:
+        if target.outcome_id != outcome_id:
+            continue
+        if target.area_path is None or area_path.startswith(target.area_path):
+            if best is None or len(target.area_path or "") > len(best.area_path or ""):
+                best = target
+    return best
+
+
+@dataclass
+class OutcomeFigure:
+    id: str
+    label: str
+    count: int
+    population: int  # the outcome's own population (= the denominator unless the outcome narrows it)
+    target: Target | None = None
+    previous_count: int | None = None
+    previous_population: int | None = None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.population == 0 else self.count * 100 / self.population
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.target is None else self.target.reached(self.count, self.population)
+
+    @property
+    def previous_percent(self) -> float | None:
+        if not self.previous_population:
+            return None
+        return self.previous_count * 100 / self.previous_population
+
+    @property
+    def change_points(self) -> float | None:
+        """Change of the percentage against the previous round, in percentage points."""
+        if self.percent is None or self.previous_percent is None:
+            return None
+        return self.percent - self.previous_percent
+
+
+@dataclass
+class AreaFigures:
+    area: AreaRef | None  # None for an ethnic-group row
+    denominator: int
+    outcomes: list[OutcomeFigure]
+    previous_denominator: int | None = None
+    label: str = ""  # ethnic group name for breakdown rows
+
+    def outcome(self, outcome_id: str) -> OutcomeFigure:
+        return next(o for o in self.outcomes if o.id == outcome_id)
+
+
+@dataclass
+class Rollup:
+    total: AreaFigures
+    children: list[AreaFigures]
+    has_previous: bool = False
+    ethnic: list[AreaFigures] | None = None
+    outcomes: tuple[OutcomeSpec, ...] = field(default_factory=tuple)
+
+
+# -- SQL ---------------------------------------------------------------------------------------------------------
+
+def _bit_sum(mask_column, bit: int) -> ColumnElement:
+    """SUM of households whose mask has `bit` set (bitwise & works on SQLite and PostgreSQL)."""
+    return func.coalesce(func.sum(case((mask_column.op("&")(1 << bit) != 0, 1), else_=0)), 0)
+
+
+def _measures(outcomes: Sequence[OutcomeSpec], columns) -> list[ColumnElement]:
+    cols = [func.coalesce(func.sum(case((columns.in_population == true(), 1), else_=0)), 0).label("den")]
+    for i, outcome in enumerate(outcomes):
+        cols.append(_bit_sum(columns.population_mask, outcome.bit).label(f"p{i}"))
+        cols.append(_bit_sum(columns.met_mask, outcome.bit).label(f"m{i}"))
+    return cols
+
+
+def counted_filter(result_set: ResultSet) -> ColumnElement:
+    states = COUNTED_APPROVED_ONLY if result_set.count_only_approved else COUNTED_ALL_SUBMITTED
+    return and_(_results.c.round_ruleset_id == result_set.round_ruleset_id,
+                _results.c.is_current == true(), _results.c.state.in_(states))
+
+
+def subtree_filter(area_path: str, root: bool) -> ColumnElement | None:
+    if root:
+        return None  # the whole tree: no filter, the round's range of the index is read as it is
+    villages = select(_area.c.id).where(_area.c.path.startswith(area_path, autoescape=True))
+    return _results.c.village_id.in_(villages)
+
+
+def _per_village(result_set: ResultSet, area_path: str, root: bool, extra_group=None):
+    conditions = [counted_filter(result_set)]
+    subtree = subtree_filter(area_path, root)
+    if subtree is not None:
+        conditions.append(subtree)
+    group = [_results.c.village_id] + ([extra_group] if extra_group is not None else [])
+    return select(*group, *_measures(result_set.outcomes, _results.c)).where(*conditions).group_by(*group).subquery("v")
+
+
+def _by_child(connection, result_set: ResultSet, area: AreaRef, root: bool,
+              has_children: bool) -> dict[int, tuple[int, ...]]:
+    """{child area id: (den, p0, m0, p1, m1, ...)} in one statement; for an area without children (a village),
+    {area id: its own figures}."""
+    v = _per_village(result_set, area.path, root)
+    n = len(result_set.outcomes)
+    sums = [func.coalesce(func.sum(v.c.den), 0)]
+    for i in range(n):
+        sums += [func.coalesce(func.sum(v.c[f"p{i}"]), 0), func.coalesce(func.sum(v.c[f"m{i}"]), 0)]
+    if not has_children:
+        row = connection.execute(select(*sums).select_from(v)).one()
+        return {area.id: tuple(int(x) for x in row)}
+    village = _area.alias("village")
+    child = _area.alias("child")
+    stmt = (select(child.c.id, *sums)
+            .select_from(v.join(village, village.c.id == v.c.village_id)
+                         .join(child, and_(child.c.parent_id == area.id,
+                                           village.c.path.startswith(child.c.path))))
+            .group_by(child.c.id))
+    return {row[0]: tuple(int(x) for x in row[1:]) for row in connection.execute(stmt)}
+
+
+def _by_ethnic_group(connection, result_set: ResultSet, area: AreaRef, root: bool) -> dict[str, tuple[int, ...]]:
+    conditions = [counted_filter(result_set)]
+    subtree = subtree_filter(area.path, root)
+    if subtree is not None:
+        conditions.append(subtree)
+    stmt = (select(_results.c.ethnic_group_code, *_measures(result_set.outcomes, _results.c))
+            .where(*conditions).group_by(_results.c.ethnic_group_code))
+    return {row[0]: tuple(int(x) for x in row[1:]) for row in connection.execute(stmt)}
+
+
+# -- assembling --------------------------------------------------------------------------------------------------
+
+def _zero(n: int) -> tuple[int, ...]:
+    return (0,) * (1 + 2 * n)
+
+
+def _sum_rows(rows, n: int) -> tuple[int, ...]:
+    total = [0] * (1 + 2 * n)
+    for row in rows:
+        for i, value in enumerate(row):
+            total[i] += value
+    return tuple(total)
+
+
+def _figures(area: AreaRef | None, values: tuple[int, ...], outcomes: Sequence[OutcomeSpec],
+             targets: Sequence[Target], previous: tuple[int, ...] | None, prev_index: dict[str, int],
+             label: str = "") -> AreaFigures:
+    figures = []
+    for i, outcome in enumerate(outcomes):
+        target = nearest_target(targets, outcome.id, area.path) if area is not None else None
+        figure = OutcomeFigure(outcome.id, outcome.label, values[2 + 2 * i], values[1 + 2 * i], target)
+        if previous is not None and outcome.id in prev_index:
+            j = prev_index[outcome.id]
+            figure.previous_count, figure.previous_population = previous[2 + 2 * j], previous[1 + 2 * j]
+        figures.append(figure)
+    return AreaFigures(area, values[0], figures, previous[0] if previous is not None else None, label)
+
+
+def rollup(connection, result_set: ResultSet, area: AreaRef, children: Sequence[AreaRef], *,
+           targets: Sequence[Target] = (), previous: ResultSet | None = None,
+           ethnic_groups: dict[str, str] | None = None,
+           root: bool = False) -> Rollup:
+    """Figures of `area` and of each of its direct `children` (ordered as given).
+
+    `root=True` says `area` is the top of the tree (its subtree is everything: no path filter). `previous` is
+    the previous round's result set (same series), compared outcome by outcome by id. `ethnic_groups`
+    ({code: name}, in display order) asks for the breakdown by ethnic group.
+    """
+    n = len(result_set.outcomes)
+    current = _by_child(connection, result_set, area, root, bool(children))
+    prev_rows: dict[int, tuple[int, ...]] = {}
+    prev_index: dict[str, int] = {}
+    if previous is not None:
+        prev_rows = _by_child(connection, previous, area, root, bool(children))
+        prev_index = {o.id: i for i, o in enumerate(previous.outcomes)}
+    pn = len(previous.outcomes) if previous is not None else 0
+    child_figures = [
+        _figures(child, current.get(child.id, _zero(n)), result_set.outcomes, targets,
+                 prev_rows.get(child.id, _zero(pn)) if previous is not None else None, prev_index)
+        for child in children
+    ]
+    total_prev = _sum_rows(prev_rows.values(), pn) if previous is not None else None
+    total = _figures(area, _sum_rows(current.values(), n), result_set.outcomes, targets, total_prev, prev_index)
+    ethnic = None
+    if ethnic_groups is not None:
+        by_group = _by_ethnic_group(connection, result_set, area, root)
+        codes = [c for c in ethnic_groups if c in by_group] + sorted(c for c in by_group if c not in ethnic_groups)
+        ethnic = [_figures(None, by_group[c], result_set.outcomes, (), None, {}, label=ethnic_groups.get(c, c))
+                  for c in codes]
+    return Rollup(total, child_figures, previous is not None, ethnic, tuple(result_set.outcomes))
+
+
+def plain_aggregate(connection, result_set: ResultSet) -> tuple[int, ...]:
+    """The benchmark's yardstick: one flat aggregate of the round's counted results (no areas, no targets)."""
+    stmt = select(*_measures(result_set.outcomes, _results.c)).where(counted_filter(result_set))
+    return tuple(int(x) for x in connection.execute(stmt).one())

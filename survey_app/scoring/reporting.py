@@ -1,0 +1,129 @@
+"""From database rows to rollups: the round's result sets, the previous round of the series, targets, and the
+JSON shape of the API. No Flask: the report pages, the API, exports and benches share it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey_app.core.rollup import AreaFigures, AreaRef, OutcomeSpec, ResultSet, Rollup, Target, rollup
+from survey_app.models import Area, EthnicGroup, OutcomeTarget, RoundRuleset, RulesetVersion, SurveyRound
+
+from .rulesets import round_rulesets
+
+
+@dataclass
+class RoundReport:
+    survey_round: SurveyRound
+    link: RoundRuleset
+    version: RulesetVersion
+    area: Area
+    rollup: Rollup
+    previous_round: SurveyRound | None
+
+
+def area_ref(area: Area) -> AreaRef:
+    return AreaRef(area.id, area.code, area.name, area.level, area.path)
+
+
+def children_of(session: Session, area: Area) -> list[Area]:
+    return list(session.scalars(select(Area).where(Area.parent_id == area.id).order_by(Area.name, Area.code)))
+
+
+def outcome_specs(version: RulesetVersion) -> tuple[OutcomeSpec, ...]:
+    """Reported outcomes (not internal ones) with their bit positions."""
+    return tuple(OutcomeSpec(o["id"], o["label"], bit) for bit, o in enumerate(version.definition["outcomes"])
+                 if not o.get("internal"))
+
+
+def result_set(survey_round: SurveyRound, link: RoundRuleset, version: RulesetVersion) -> ResultSet:
+    return ResultSet(link.id, bool(survey_round.count_only_approved), outcome_specs(version))
+
+
+def round_link(session: Session, survey_round: SurveyRound,
+               ruleset_id: str | None = None) -> tuple[RoundRuleset, RulesetVersion] | None:
+    """The round's ruleset `ruleset_id` (default: its primary one) and its version; None if it has none."""
+    for link in round_rulesets(session, survey_round.id):
+        if ruleset_id in (None, link.ruleset_id):
+            return link, session.get(RulesetVersion, link.ruleset_version_id)
+    return None
+
+
+def previous_round(session: Session, survey_round: SurveyRound) -> SurveyRound | None:
+    """The latest earlier round of the same series (by period end), if any."""
+    if not survey_round.series:
+        return None
+    return session.scalar(select(SurveyRound).where(SurveyRound.series == survey_round.series,
+                                                    SurveyRound.period_end < survey_round.period_end)
+                          .order_by(SurveyRound.period_end.desc(), SurveyRound.id.desc()).limit(1))
+
+
+def targets_of(session: Session, round_id: int) -> list[Target]:
+    rows = session.execute(select(OutcomeTarget.outcome_id, Area.path, OutcomeTarget.operator, OutcomeTarget.percent)
+                           .outerjoin(Area, Area.id == OutcomeTarget.area_id)
+                           .where(OutcomeTarget.round_id == round_id)).all()
+    return [Target(outcome_id, path, operator, float(percent)) for outcome_id, path, operator, percent in rows]
+
+
+def ethnic_group_names(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(EthnicGroup.code, EthnicGroup.name).order_by(EthnicGroup.sort_order)).all())
+
+
+def build_report(session: Session, survey_round: SurveyRound, area: Area, *, ruleset_id: str | None = None,
+                 ethnic: bool = False, compare: bool = True) -> RoundReport | None:
+    """The rollup of `area` for the round (None when the round has no ruleset)."""
+    found = round_link(session, survey_round, ruleset_id)
+    if found is None:
+        return None
+    link, version = found
+    previous = previous_round(session, survey_round) if compare else None
+    previous_set = None
+    if previous is not None:
+        previous_found = round_link(session, previous, link.ruleset_id)
+        if previous_found is None:
+            previous = None
+        else:
+            previous_set = result_set(previous, *previous_found)
+    children = [area_ref(child) for child in children_of(session, area)]
+    figures = rollup(session.connection(), result_set(survey_round, link, version), area_ref(area), children,
+                     targets=targets_of(session, survey_round.id), previous=previous_set,
+                     ethnic_groups=ethnic_group_names(session) if ethnic else None, root=area.parent_id is None)
+    return RoundReport(survey_round, link, version, area, figures, previous)
+
+
+def figures_json(figures: AreaFigures) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if figures.area is not None:
+        data.update(code=figures.area.code, name=figures.area.name, level=figures.area.level)
+    else:
+        data["label"] = figures.label
+    data["denominator"] = figures.denominator
+    if figures.previous_denominator is not None:
+        data["previous_denominator"] = figures.previous_denominator
+    outcomes = []
+    for o in figures.outcomes:
+        item = {"id": o.id, "label": o.label, "count": o.count, "population": o.population,
+                "percent": None if o.percent is None else round(o.percent, 1),
+                "target": None if o.target is None else {"operator": o.target.operator, "percent": o.target.percent},
+                "met": o.met}
+        if o.previous_population is not None:
+            item["previous"] = {"count": o.previous_count, "population": o.previous_population,
+                                "percent": None if o.previous_percent is None else round(o.previous_percent, 1),
+                                "change_points": None if o.change_points is None else round(o.change_points, 1)}
+        outcomes.append(item)
+    data["outcomes"] = outcomes
+    return data
+
+
+def report_json(report: RoundReport) -> dict[str, Any]:
+    data = {"round": {"code": report.survey_round.code, "name": report.survey_round.name,
+                      "count_only_approved": report.survey_round.count_only_approved},
+            "ruleset": {"ruleset_id": report.version.ruleset_id, "version": report.version.version},
+            "previous_round": report.previous_round.code if report.previous_round else None,
+            "area": figures_json(report.rollup.total),
+            "children": [figures_json(child) for child in report.rollup.children]}
+    if report.rollup.ethnic is not None:
+        data["ethnic_groups"] = [figures_json(group) for group in report.rollup.ethnic]
+    return data
