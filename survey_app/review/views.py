@@ -1,0 +1,181 @@
+"""Review pages. Thin views: role check, area-limited lookup, call the review service, render. Refusals render
+the page again with the Vietnamese message and their status (nothing is half-saved: >= 400 rolls back)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..access import area_clause, roles_required
+from ..core import review_states
+from ..extensions import db
+from ..models import Area
+from ..surveys.questionnaires import get_definition
+from . import bp
+from .answers_view import current_value, diff_answers, layout, path_label, question_at
+from .detail import (
+    answers_day, comment_thread, previous_submission, previous_texts, stored_outcomes, version_by_number,
+    versions_of,
+)
+from .flags import flag_label
+from .queue import (
+    FLAG_FILTERS, SORTS, STATE_FILTERS, QueueFilterError, enumerators_for, parse_filters, queue_page, rounds_for,
+)
+from .service import (
+    REVIEW_ROLES, ReviewError, add_comment, bulk_approve, correct, decide, submission_in_scope,
+)
+
+PER_PAGE = 50
+
+
+def _submission_or_404(uuid: str):
+    try:
+        return submission_in_scope(db.session, current_user, uuid)
+    except ReviewError:
+        abort(404)
+
+
+@bp.app_template_filter("flag_label")
+def _flag_label(code):
+    return flag_label(code)
+
+
+@bp.route("/")
+@roles_required(*REVIEW_ROLES)
+def queue():
+    try:
+        filters = parse_filters(db.session, current_user, request.args)
+    except QueueFilterError as err:
+        abort(404, str(err))
+    page_number = request.args.get("page", 1, type=int) or 1
+    page = queue_page(db.session, current_user, filters, page_number, PER_PAGE)
+    areas = list(db.session.scalars(select(Area).where(area_clause(current_user, Area.path)).order_by(Area.path)))
+    return render_template(
+        "review/queue.html", page=page, filters=filters, rounds=rounds_for(db.session, current_user), areas=areas,
+        enumerators=enumerators_for(db.session, current_user), state_filters=STATE_FILTERS,
+        flag_filters=FLAG_FILTERS, sorts=SORTS, awaiting=review_states.AWAITING_REVIEW,
+        state_label=review_states.label)
+
+
+@bp.post("/bulk-approve")
+@roles_required(*REVIEW_ROLES)
+def bulk():
+    uuids = request.form.getlist("uuid")
+    if not uuids:
+        flash("Chưa chọn phiếu nào để duyệt.", "warning")
+    else:
+        outcome = bulk_approve(db.session, current_user, uuids)
+        if outcome.approved:
+            flash(f"Đã duyệt {len(outcome.approved)} phiếu.", "success")
+        for uuid, reason in outcome.skipped:
+            flash(f"Bỏ qua phiếu {uuid[:8]}…: {reason}.", "warning")
+    return redirect(request.form.get("next") or url_for(".queue"))
+
+
+def _render_submission(submission, *, error: str | None = None, status: int = 200, form: dict | None = None):
+    defn = get_definition(submission.questionnaire_version)
+    previous = previous_submission(db.session, submission)
+    page = render_template(
+        "review/submission.html", submission=submission, sections=layout(defn, submission.answers or {},
+                                                                          answers_day(submission)),
+        previous=previous, previous_texts=previous_texts(previous), outcomes=stored_outcomes(db.session, submission),
+        comments=comment_thread(db.session, submission), versions=versions_of(db.session, submission),
+        targets=review_states.review_targets(submission.state), state_label=review_states.label,
+        comment_required=review_states.comment_required, can_correct=submission.state in
+        {state for state, event in review_states.SYSTEM_TRANSITIONS if event == "correct"},
+        error=error, form=form or {})
+    return page, status
+
+
+@bp.route("/<uuid>")
+@roles_required(*REVIEW_ROLES)
+def show(uuid):
+    return _render_submission(_submission_or_404(uuid))
+
+
+@bp.post("/<uuid>/decision")
+@roles_required(*REVIEW_ROLES)
+def decision(uuid):
+    submission = _submission_or_404(uuid)
+    to_state, comment = request.form.get("state", ""), request.form.get("comment", "")
+    try:
+        decide(db.session, current_user, submission, to_state, comment)
+    except ReviewError as err:  # refused before anything changed
+        return _render_submission(submission, error=err.message, status=err.status,
+                                  form={"state": to_state, "comment": comment})
+    flash(f"Phiếu hộ {submission.household.code}: {review_states.label(submission.state)}.", "success")
+    return redirect(url_for(".show", uuid=submission.uuid))
+
+
+@bp.post("/<uuid>/comments")
+@roles_required(*REVIEW_ROLES)
+def comment(uuid):
+    submission = _submission_or_404(uuid)
+    try:
+        add_comment(db.session, current_user, submission, request.form.get("body", ""))
+    except ReviewError as err:
+        return _render_submission(submission, error=err.message, status=err.status)
+    flash("Đã thêm nhận xét.", "success")
+    return redirect(url_for(".show", uuid=submission.uuid) + "#thao-luan")
+
+
+@bp.route("/<uuid>/correct", methods=["GET", "POST"])
+@roles_required(*REVIEW_ROLES)
+def correction(uuid):
+    submission = _submission_or_404(uuid)
+    defn = get_definition(submission.questionnaire_version)
+    path = request.values.get("path", "")
+    question = question_at(defn, path)
+    if question is None:
+        abort(404, "Không có câu hỏi này trong phiếu.")
+    error, errors, status = None, {}, 200
+    value = current_value(submission.answers or {}, path)
+    reason = ""
+    if request.method == "POST":
+        raw = request.form.getlist("value") if question.type == "select_multiple" else request.form.get("value", "")
+        reason = request.form.get("reason", "")
+        try:
+            done = correct(db.session, current_user, submission, path, raw, reason)
+        except ReviewError as err:
+            error, errors, status = err.message, err.errors, err.status
+            value = raw
+        else:
+            flash(f"Đã sửa “{done.label}”: {done.old} → {done.new} (phiên bản {done.version.number}).", "success")
+            return redirect(url_for(".show", uuid=submission.uuid))
+    choices = defn.choice_lists.get(question.list_name, ()) if question.list_name else ()
+    return render_template("review/correct.html", submission=submission, question=question, path=path,
+                           label=path_label(defn, path), value=value, choices=choices, reason=reason, error=error,
+                           errors=errors), status
+
+
+@bp.route("/<uuid>/versions/<int:number>")
+@roles_required(*REVIEW_ROLES)
+def version(uuid, number):
+    submission = _submission_or_404(uuid)
+    found = version_by_number(db.session, submission, number)
+    if found is None:
+        abort(404, "Phiếu không có phiên bản này.")
+    defn = get_definition(submission.questionnaire_version)
+    return render_template("review/version.html", submission=submission, version=found,
+                           sections=layout(defn, found.answers or {}, answers_day(submission)),
+                           versions=versions_of(db.session, submission))
+
+
+@bp.route("/<uuid>/diff")
+@roles_required(*REVIEW_ROLES)
+def diff(uuid):
+    submission = _submission_or_404(uuid)
+    versions = versions_of(db.session, submission)
+    if not versions:
+        abort(404, "Phiếu chưa có phiên bản nào.")
+    numbers = [v.number for v in versions]
+    old_number = request.args.get("from", type=int) or (numbers[-2] if len(numbers) > 1 else numbers[0])
+    new_number = request.args.get("to", type=int) or numbers[-1]
+    by_number = {v.number: v for v in versions}
+    if old_number not in by_number or new_number not in by_number:
+        abort(404, "Phiếu không có phiên bản này.")
+    old, new = by_number[old_number], by_number[new_number]
+    defn = get_definition(submission.questionnaire_version)
+    changes = diff_answers(defn, old.answers or {}, new.answers or {})
+    return render_template("review/diff.html", submission=submission, versions=versions, old=old, new=new,
+                           changes=changes)
