@@ -1,0 +1,314 @@
+"""What a household profile sheet (hồ sơ hộ) prints: everything is gathered here, the template only lays it out.
+
+Flask-free: the sheet route and the booklet worker call :func:`sheet_context` with a plain Session. Every value
+is turned into display text here (choice labels instead of codes, numbers and dates the Vietnamese way), so the
+template never formats, and field data reaches it only as text for autoescaping.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey_app.core import formatting
+from survey_app.core.questionnaire import Definition, Question, relevance
+from survey_app.core.scoring import MET, NOT_IN_POPULATION, STATUS_LABELS
+from survey_app.models import (
+    POVERTY_STATUS_LABELS, Area, Household, HouseholdResult, RoundRuleset, Submission, SubmissionComment,
+    SurveyRound,
+)
+from survey_app.scoring.codec import decode
+from survey_app.surveys.questionnaires import get_definition
+
+LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+MEMBER_MAIN_COLUMNS = 4
+MEMBER_COLUMN_WIDTHS = ("8%", "20%", "9%", "8%", "15%")  # STT, then the main columns; "other" takes the rest
+"""A member table shows the first answerable questions of the repeat as columns; the others go to one
+"other information" column, so that any questionnaire fits an A4 portrait page."""
+SKIPPED_TYPES = ("note", "calculate")
+CRITERION_LABELS = {True: "Đạt", False: "Không đạt", None: "Chưa xác định"}
+
+
+class UnknownRound(LookupError):
+    """The requested round code does not exist."""
+
+
+def vietnam_today() -> dt.date:
+    return dt.datetime.now(LOCAL_TIME).date()
+
+
+def area_chain(area: Area | None) -> list[Area]:
+    """The area and its ancestors, nearest first."""
+    chain = []
+    while area is not None:
+        chain.append(area)
+        area = area.parent
+    return chain
+
+
+def display_value(defn: Definition, question: Question, value: Any) -> str | None:
+    """An answer as printed text; None when unanswered (the template prints a line to fill in by hand)."""
+    if value is None or value == "" or value == []:
+        return None
+    if question.type == "integer" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return formatting.format_int(value)
+    if question.type == "decimal" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = formatting.format_decimal(value, 2)
+        return text.rstrip("0").rstrip(",") if "," in text else text
+    if question.type == "date" and isinstance(value, str):
+        try:
+            return formatting.format_date_vn(dt.date.fromisoformat(value[:10]))
+        except ValueError:
+            return value
+    return defn.choice_label(question.name, value)
+
+
+@dataclass
+class MemberTable:
+    label: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+
+    @property
+    def column_specs(self) -> list[dict[str, str]]:
+        """Columns for the data_table macro: fixed widths so that names are not squeezed by long details."""
+        specs = []
+        for index, label in enumerate(self.columns):
+            spec = {"label": label}
+            if index < len(MEMBER_COLUMN_WIDTHS) and (label != "Thông tin khác"):
+                spec["width"] = MEMBER_COLUMN_WIDTHS[index]
+            if index == 0:
+                spec["class"] = "center"
+            specs.append(spec)
+        return specs
+
+
+@dataclass
+class AnswerSection:
+    label: str
+    rows: list[tuple[str, str | None]] = field(default_factory=list)
+    members: list[MemberTable] = field(default_factory=list)
+
+
+def answer_sections(defn: Definition, answers: dict, today: str) -> list[AnswerSection]:
+    """The sections that applied, with the questions that applied (repeats as member tables)."""
+    applied = relevance(defn, answers, today)
+    sections = []
+    for section in defn.sections:
+        if section.name not in applied:
+            continue
+        printed = AnswerSection(section.label)
+        for question in section.questions:
+            if question.type in SKIPPED_TYPES or question.name not in applied:
+                continue
+            if question.type == "repeat":
+                printed.members.append(member_table(defn, question, answers.get(question.name) or [], applied))
+            else:
+                printed.rows.append((question.display_label, display_value(defn, question, answers.get(question.name))))
+        if printed.rows or printed.members:
+            sections.append(printed)
+    return sections
+
+
+def member_table(defn: Definition, repeat: Question, rows: list[dict], applied: set[str]) -> MemberTable:
+    children = [child for child in repeat.children if child.is_answerable]
+    main, other = children[:MEMBER_MAIN_COLUMNS], children[MEMBER_MAIN_COLUMNS:]
+    table = MemberTable(repeat.display_label, ["STT"] + [c.display_label for c in main]
+                        + (["Thông tin khác"] if other else []))
+    for index, row in enumerate(rows):
+        def shown(child: Question) -> str | None:
+            if f"{repeat.name}[{index}].{child.name}" not in applied:
+                return None
+            return display_value(defn, child, row.get(child.name))
+
+        cells = [formatting.format_int(index + 1)] + [shown(child) or "" for child in main]
+        if other:
+            details = [f"{child.display_label}: {text}" for child in other if (text := shown(child)) is not None]
+            cells.append("; ".join(details))
+        table.rows.append(cells)
+    return table
+
+
+@dataclass
+class OutcomeLine:
+    label: str
+    status: str
+    status_label: str
+    criteria: list[tuple[str, str]]
+
+
+@dataclass
+class Classification:
+    title: str
+    population: str
+    outcomes: list[OutcomeLine]
+
+
+def stored_results(session: Session, submission: Submission) -> list[tuple[RoundRuleset, HouseholdResult]]:
+    """The submission's stored scores, primary ruleset first."""
+    rows = session.execute(
+        select(RoundRuleset, HouseholdResult)
+        .join(HouseholdResult, HouseholdResult.round_ruleset_id == RoundRuleset.id)
+        .where(HouseholdResult.submission_id == submission.id)
+        .order_by(RoundRuleset.position, RoundRuleset.id))
+    return [(link, result) for link, result in rows]
+
+
+def classification(result: HouseholdResult) -> Classification:
+    version = result.ruleset_version
+    score = decode(result.result, version.definition, content_hash=version.content_hash)
+    population = "Thuộc đối tượng" if score.in_population else (
+        "Chưa xác định" if score.in_population is None else "Không thuộc đối tượng")
+    lines = []
+    for outcome in score.outcomes:
+        if outcome.internal:
+            continue
+        status_label = STATUS_LABELS[outcome.status]
+        if outcome.status != MET and outcome.status != NOT_IN_POPULATION and not outcome.determined:
+            status_label += " (tạm tính, thiếu dữ liệu)"
+        lines.append(OutcomeLine(outcome.label, outcome.status, status_label,
+                                 [(c.label, CRITERION_LABELS[c.held]) for c in outcome.criteria]))
+    return Classification(version.title, population, lines)
+
+
+def met_summary(result: HouseholdResult) -> str:
+    """One line for the history table: the outcomes met out of those the household was counted in."""
+    score = decode(result.result, result.ruleset_version.definition)
+    counted = [o for o in score.outcomes if not o.internal and o.status != NOT_IN_POPULATION]
+    met = [o.label for o in counted if o.status == MET]
+    head = f"Đạt {formatting.format_int(len(met))}/{formatting.format_int(len(counted))}"
+    return f"{head}: {'; '.join(met)}" if met else head
+
+
+def pick_submission(session: Session, household: Household,
+                    round_code: str | None) -> tuple[SurveyRound | None, Submission | None]:
+    """The round asked for (``UnknownRound`` if no such code), else the latest round in which the household has a
+    current submission; and that current submission (None if it has none there)."""
+    if round_code:
+        survey_round = session.scalar(select(SurveyRound).where(SurveyRound.code == round_code))
+        if survey_round is None:
+            raise UnknownRound(round_code)
+        submission = session.scalar(select(Submission).where(
+            Submission.round_id == survey_round.id, Submission.household_id == household.id,
+            Submission.is_current.is_(True)))
+        return survey_round, submission
+    submission = session.scalar(
+        select(Submission).join(SurveyRound, Submission.round_id == SurveyRound.id)
+        .where(Submission.household_id == household.id, Submission.is_current.is_(True))
+        .order_by(SurveyRound.period_end.desc(), SurveyRound.id.desc()).limit(1))
+    return (submission.survey_round if submission else None), submission
+
+
+def history(session: Session, household: Household) -> dict[str, list]:
+    """Official statuses per year, and per round the review state and the primary ruleset's outcomes."""
+    statuses = [(str(s.year), POVERTY_STATUS_LABELS.get(s.status, s.status)) for s in household.statuses]
+    rounds = []
+    submissions = session.scalars(
+        select(Submission).join(SurveyRound, Submission.round_id == SurveyRound.id)
+        .where(Submission.household_id == household.id, Submission.is_current.is_(True))
+        .order_by(SurveyRound.period_start, SurveyRound.id))
+    for submission in submissions:
+        results = stored_results(session, submission)
+        outcome_text = met_summary(results[0][1]) if results else "Chưa có kết quả"
+        survey_round = submission.survey_round
+        rounds.append([survey_round.name, str(survey_round.year), submission.state_label, outcome_text])
+    return {"statuses": statuses, "rounds": rounds}
+
+
+def review_state(session: Session, submission: Submission | None) -> list[tuple[str, str | None]]:
+    if submission is None:
+        return [("Trạng thái phiếu", "Chưa khảo sát")]
+    rows: list[tuple[str, str | None]] = [("Trạng thái phiếu", submission.state_label)]
+    if submission.submitted_at:
+        rows.append(("Ngày gửi", formatting.format_date_vn(_local_date(submission.submitted_at))))
+    enumerator = submission.enumerator
+    rows.append(("Người khảo sát", (enumerator.full_name or enumerator.username) if enumerator else None))
+    comment = session.scalar(select(SubmissionComment).where(SubmissionComment.submission_id == submission.id)
+                             .order_by(SubmissionComment.created_at.desc(), SubmissionComment.id.desc()).limit(1))
+    if comment is not None:
+        author = comment.author.full_name or comment.author.username if comment.author else "—"
+        rows.append(("Ý kiến rà soát gần nhất",
+                     f"{comment.body} ({author}, {formatting.format_date_vn(_local_date(comment.created_at))})"))
+    for flag in submission.flags or []:
+        if isinstance(flag, dict) and flag.get("message"):
+            rows.append(("Lưu ý", str(flag["message"])))
+    return rows
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    if moment.tzinfo is None:  # SQLite gives back naive UTC
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(LOCAL_TIME).date()
+
+
+def sheet_context(session: Session, household: Household, *, round_code: str | None = None,
+                  today: dt.date | None = None) -> dict[str, Any]:
+    """The template context of ``print/household_sheet.html`` (raises ``UnknownRound``)."""
+    today = today or vietnam_today()
+    survey_round, submission = pick_submission(session, household, round_code)
+    village = household.village
+    commune = village.parent
+    chain = area_chain(village)
+    sections: list[AnswerSection] = []
+    results: list[Classification] = []
+    if submission is not None:
+        answered_on = submission.submitted_at or submission.updated_at or submission.created_at
+        defn = get_definition(submission.questionnaire_version)
+        sections = answer_sections(defn, submission.answers or {}, _local_date(answered_on).isoformat())
+        results = [classification(result) for _link, result in stored_results(session, submission)]
+    particulars = [
+        ("Mã hộ", household.code),
+        ("Họ và tên chủ hộ", household.head_name),
+        ("Dân tộc", household.ethnic_group.name if household.ethnic_group else household.ethnic_group_code),
+        ("Số nhân khẩu (sổ hộ)", formatting.format_int(household.members)),
+        ("Địa chỉ", household.address or None),
+        ("Địa bàn", ", ".join(area.display_name for area in chain)),
+        ("Đợt khảo sát", f"{survey_round.name} ({survey_round.code})" if survey_round else "Chưa có đợt khảo sát"),
+    ]
+    enumerator = submission.enumerator if submission is not None else None
+    return {
+        "document_title": f"Hồ sơ hộ {household.code} — {household.head_name}",
+        "running_id": f"Mã hộ: {household.code}",
+        "issuer_parent": f"UBND {commune.display_name}" if commune is not None else "",
+        "issuer": village.display_name,
+        "place": commune.name if commune is not None else village.name,
+        "today": today,
+        "household": {"code": household.code, "head_name": household.head_name},
+        "round_name": survey_round.name if survey_round else None,
+        "particulars": particulars,
+        "has_submission": submission is not None,
+        "sections": sections,
+        "results": results,
+        "history": history(session, household),
+        "review": review_state(session, submission),
+        "signatures": [
+            {"title": "Chủ hộ", "name": household.head_name},
+            {"title": "Người khảo sát", "name": (enumerator.full_name or enumerator.username) if enumerator else ""},
+            {"title": "Trưởng thôn"},
+            {"title": "Xác nhận của UBND xã", "hint": "(Ký tên, đóng dấu)"},
+        ],
+        "summary": summary_row(household, survey_round, submission, results),
+    }
+
+
+def summary_row(household: Household, survey_round: SurveyRound | None, submission: Submission | None,
+                results: list[Classification]) -> dict[str, str]:
+    """The household's line in a booklet's summary table."""
+    status_year = survey_round.year if survey_round else None
+    status = household.status_for(status_year) if status_year else (
+        household.statuses[-1].status if household.statuses else None)
+    met = counted = 0
+    if results:
+        counted = sum(1 for line in results[0].outcomes if line.status != NOT_IN_POPULATION)
+        met = sum(1 for line in results[0].outcomes if line.status == MET)
+    return {
+        "code": household.code,
+        "head_name": household.head_name,
+        "status": POVERTY_STATUS_LABELS.get(status, "—") if status else "—",
+        "state": submission.state_label if submission is not None else "Chưa khảo sát",
+        "outcomes": f"{formatting.format_int(met)}/{formatting.format_int(counted)}" if results else "—",
+    }
