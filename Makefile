@@ -26,11 +26,12 @@ migrate: install
 	$(BIN)/flask --app wsgi db upgrade
 
 demo: migrate
+	$(BIN)/flask --app wsgi questionnaires load forms/
 	$(BIN)/flask --app wsgi seed-demo
 
 run: demo
 	@echo "Mở http://127.0.0.1:$(PORT) — tài khoản mẫu ở trên (mật khẩu matkhau123)."
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers 2 --threads 4 --timeout 300 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: install-dev
 	$(BIN)/python -m pytest

@@ -68,9 +68,14 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .households.views import bp as households_bp
     from .main import bp as main_bp
+    from .surveys.views import bp as rounds_bp
 
-    for blueprint in (main_bp, auth_bp, households_bp, admin_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, households_bp, admin_bp, api_bp, rounds_bp):
         app.register_blueprint(blueprint)
+    from .fieldwork import bp as fieldwork_bp; app.register_blueprint(fieldwork_bp)  # noqa: E702
+    from .review import bp as review_bp; app.register_blueprint(review_bp)  # noqa: E702
+    from .paper import bp as paper_bp; app.register_blueprint(paper_bp)  # noqa: E702
+    from .reports import bp as reports_bp; app.register_blueprint(reports_bp)  # noqa: E702
 
 
 def register_error_handlers(app: Flask) -> None:

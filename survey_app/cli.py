@@ -191,6 +191,12 @@ def seed_demo_command():
 
 
 def register_cli(app: Flask) -> None:
-    for group in (db_cli, areas_cli, users_cli, households_cli):
+    from .scoring.cli import COMMAND_GROUPS as SCORING_GROUPS
+
+    for group in (db_cli, areas_cli, users_cli, households_cli, *SCORING_GROUPS):
         app.cli.add_command(group)
     app.cli.add_command(seed_demo_command)
+    from .surveys.cli import questionnaires_cli, rounds_cli
+
+    for group in (questionnaires_cli, rounds_cli):
+        app.cli.add_command(group)

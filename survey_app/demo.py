@@ -89,15 +89,16 @@ def build_tree(session: Session) -> dict[str, Area]:
 
 
 def seed_demo(session: Session, *, households_per_focus_village: int = 25, seed: int = 2024) -> bool:
-    """Load the demo data once. Returns False (and changes nothing) when it is already there."""
+    """Load the demo data once. Returns False when it is already there (only the demo round is added if missing)."""
     if session.scalar(select(User).where(User.username == "admin")) or session.scalar(
             select(Area).where(Area.code == "KT")):
+        ensure_demo_round(session)  # a database seeded before rounds existed gets its round
+        _seed_submissions(session)
         return False
     rng = random.Random(seed)
     ensure_ethnic_groups(session)
     areas = build_tree(session)
     villages = [a for code, a in areas.items() if code.count("-") == 3]
-    this_year = date.today().year
     number = 0
     for village in villages:
         district_code = "-".join(village.code.split("-")[:2])
@@ -119,8 +120,8 @@ def seed_demo(session: Session, *, households_per_focus_village: int = 25, seed:
                 later = rng.choices(["ngheo", "can_ngheo", "khong_ngheo"], [65, 20, 15])[0]
             elif start == "can_ngheo":
                 later = rng.choices(["ngheo", "can_ngheo", "khong_ngheo"], [5, 70, 25])[0]
-            household.statuses = [HouseholdStatus(year=this_year - 2, status=start),
-                                  HouseholdStatus(year=this_year - 1, status=later)]
+            # Statuses recognised by the commune at the end of 2023 and of 2024: the start and end of RS2024.
+            household.statuses = [HouseholdStatus(year=2023, status=start), HouseholdStatus(year=2024, status=later)]
             session.add(household)
     session.flush()
     accounts = [
@@ -132,9 +133,45 @@ def seed_demo(session: Session, *, households_per_focus_village: int = 25, seed:
     for username, full_name, role, codes in accounts:
         create_user(session, username=username, password=DEMO_PASSWORD, role=role, area_codes=codes,
                     full_name=full_name, actor_name="seed-demo")
+    ensure_demo_round(session)
+    _seed_submissions(session)
     record(session, user=None, actor="seed-demo", action="demo.seed", entity_type="system", entity_id="demo",
            summary=f"Nạp dữ liệu mẫu: {len(areas)} địa bàn, {number} hộ")
     return True
+
+
+DEMO_ROUND_CODE = "RS2024"
+
+
+def _seed_submissions(session: Session) -> None:
+    """Submissions in every review state in the demo supervisor's commune (once), so the queue is not empty."""
+    from .review.demo import seed_review_demo
+
+    seed_review_demo(session)
+
+
+def ensure_demo_round(session: Session):
+    """The open round RS2024 over the province KT with the latest `ho_gia_dinh` questionnaire (loading `forms/`
+    when it is not loaded yet). Does nothing when the round exists or the demo province is missing."""
+    from pathlib import Path
+
+    from .models import SurveyRound
+    from .surveys.questionnaires import latest_version, load_directory
+    from .surveys.rounds import create_round
+
+    existing = session.scalar(select(SurveyRound).where(SurveyRound.code == DEMO_ROUND_CODE))
+    if existing is not None or session.scalar(select(Area).where(Area.code == "KT")) is None:
+        return existing
+    questionnaire = latest_version(session, "ho_gia_dinh")
+    if questionnaire is None:
+        load_directory(session, Path(__file__).resolve().parent.parent / "forms", actor="seed-demo")
+        questionnaire = latest_version(session, "ho_gia_dinh")
+    survey_round = create_round(session, None, DEMO_ROUND_CODE, "Rà soát hộ DTTS năm 2024", questionnaire,
+                                date(2024, 1, 1), date(2024, 12, 31), ["KT"], "ra_soat", actor="seed-demo")
+    from .scoring.targets import setup_demo_scoring
+
+    setup_demo_scoring(session, survey_round)  # rulesets and the province's 2023 targets (survey_app/scoring)
+    return survey_round
 
 
 DEMO_LOGINS = [("admin", "quản trị, cả tỉnh"), ("giamsat", "giám sát xã Măng Cành"),

@@ -1,7 +1,7 @@
 """The home page and the navigation menu."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -13,7 +13,12 @@ bp = Blueprint("main", __name__)
 
 MENU = [
     ("main.home", "Trang chủ", None),
+    ("fieldwork.home", "Khảo sát", ("enumerator", "supervisor", "admin")),
+    ("review.queue", "Duyệt phiếu", ("supervisor", "admin")),
     ("households.index", "Hộ gia đình", None),
+    ("reports.index", "Báo cáo", None),
+    ("paper.jobs", "Tập hồ sơ in", None),
+    ("rounds.index", "Đợt khảo sát", ("admin",)),
     ("admin.users", "Tài khoản", ("admin",)),
     ("admin.audit", "Nhật ký", ("admin",)),
 ]
@@ -32,6 +37,8 @@ def inject_menu():
 @bp.route("/")
 @login_required
 def home():
+    if current_user.role == "enumerator":
+        return redirect(url_for("fieldwork.home"))
     households = db.session.scalar(
         select(func.count(Household.id)).join(Area, Household.village_id == Area.id)
         .where(area_clause(current_user, Area.path))

@@ -9,7 +9,7 @@ ROLES = ["admin", "giamsat", "dieutra", "lanhdao"]
 # household "in" lies in village V1 (covered by all four accounts); "out" in V2, another district.
 # Expected status per role, in the order of ROLES.
 MATRIX = [
-    ("GET", "/", [200, 200, 200, 200]),
+    ("GET", "/", [200, 200, 302, 200]),  # an enumerator's home is the fieldwork page
     ("GET", "/account", [200, 200, 200, 200]),
     ("GET", "/households/", [200, 200, 200, 200]),
     ("GET", "/households/?area=C1", [200, 200, 404, 200]),
@@ -24,7 +24,10 @@ MATRIX = [
     ("GET", "/admin/users", [200, 403, 403, 403]),
     ("GET", "/admin/users/new", [200, 403, 403, 403]),
     ("GET", "/admin/audit", [200, 403, 403, 403]),
+    ("GET", "/rounds/", [200, 403, 403, 403]),
+    ("GET", "/rounds/new", [200, 403, 403, 403]),
     ("GET", "/api/v1/me", [200, 200, 200, 200]),
+    ("GET", "/api/v1/rounds", [200, 200, 200, 200]),
     ("GET", "/api/v1/households", [200, 200, 200, 200]),
     ("GET", "/api/v1/households?area=C1", [200, 200, 404, 200]),
     ("GET", "/api/v1/households?area=C2", [200, 404, 404, 404]),
@@ -72,6 +75,7 @@ def test_district_admin_cannot_manage_accounts_elsewhere(client, world, factorie
 
 STATE_CHANGING = [
     "/households/new", "/households/HV1-001/edit", "/households/import", "/admin/users/new", "/account", "/logout",
+    "/rounds/new",
 ]
 
 
@@ -87,3 +91,47 @@ def test_admin_user_edit_without_csrf_is_refused(client, world):
     login(client, "admin")
     response = client.post(f"/admin/users/{world.users['giamsat'].id}", data={"role": "admin"})
     assert response.status_code == 400
+
+
+# Routes over a survey round: round R2024 (small form) covers the province; a submitted questionnaire for
+# HV1-001 (village V1) and one for HV2-001 (village V2, another district). Same roles and order as above.
+SURVEY_MATRIX = [
+    ("/fieldwork/", [200, 200, 200, 403]),
+    ("/fieldwork/R2024/HV1-001", [200, 200, 200, 403]),
+    ("/fieldwork/R2024/HV2-001", [200, 404, 404, 403]),
+    ("/review/", [200, 200, 403, 403]),
+    ("/review/{in_uuid}", [200, 200, 403, 403]),
+    ("/review/{out_uuid}", [200, 404, 403, 403]),
+    ("/review/{in_uuid}/diff", [200, 200, 403, 403]),
+    ("/reports/", [200, 200, 200, 200]),
+    ("/paper/jobs", [200, 200, 200, 200]),
+    ("/api/v1/submissions", [200, 200, 200, 403]),
+    ("/api/v1/submissions/{in_uuid}", [200, 200, 200, 200]),
+    ("/api/v1/submissions/{out_uuid}", [200, 404, 404, 404]),
+]
+
+
+@pytest.fixture
+def surveyed(world, session):
+    from survey_app.surveys.submissions import SubmissionPayload, save_submission
+    from tests.test_surveys_fixtures import make_round, new_uuid, store_small_form
+
+    make_round(session, store_small_form(session), code="R2024")
+    uuids = {}
+    for key, code, user in (("in_uuid", "HV1-001", "dieutra"), ("out_uuid", "HV2-001", "giamsat2")):
+        uuids[key] = new_uuid()
+        save_submission(session, world.users[user], SubmissionPayload(
+            uuid=uuids[key], household_code=code, round_code="R2024", form_version=None,
+            answers={"so_nguoi": 2, "co_vay": "khong"}, submit=True), today="2024-06-01")
+    session.commit()
+    return uuids
+
+
+@pytest.mark.parametrize("url,expected", SURVEY_MATRIX, ids=[u for u, _ in SURVEY_MATRIX])
+def test_survey_matrix(app, surveyed, url, expected):
+    url = url.format(**surveyed)
+    for role, status in zip(ROLES, expected):
+        client = app.test_client()
+        login(client, role)
+        response = client.get(url)
+        assert response.status_code == status, f"{role} GET {url}: {response.status_code}, expected {status}"

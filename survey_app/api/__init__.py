@@ -20,4 +20,6 @@ def _authenticate():
     return None
 
 
-from . import households, me  # noqa: E402,F401  (routes register on import)
+from . import households, me, rollup  # noqa: E402,F401  (routes register on import)
+from . import rounds, submissions  # noqa: E402,F401
+from . import review  # noqa: E402,F401

@@ -72,9 +72,12 @@ def _filter_depth_limit() -> int:
 @bp.route("/<code>")
 @login_required
 def show(code):
+    from .outcomes import household_outcomes
+
     household = household_in_scope_or_404(code)
     return render_template("households/show.html", household=household, statuses=POVERTY_STATUS_LABELS,
-                           can_edit=current_user.role in EDIT_HOUSEHOLD_ROLES)
+                           can_edit=current_user.role in EDIT_HOUSEHOLD_ROLES,
+                           rounds=household_outcomes(db.session, household))
 
 
 def _prepare_form(form: HouseholdForm) -> None:

@@ -7,10 +7,16 @@ from .surveys import (
     STATE_LABELS, SUBMISSION_STATES, QuestionnaireVersion, Submission, SubmissionComment, SubmissionVersion,
     SurveyRound, round_area,
 )
+from .scoring import (
+    TARGET_OPERATOR_LABELS, TARGET_OPERATORS, HouseholdResult, OutcomeTarget, RoundRuleset, RulesetVersion,
+)
 from .households import POVERTY_STATUS_LABELS, POVERTY_STATUSES, EthnicGroup, Household, HouseholdStatus
+from .jobs import JOB_STATE_LABELS, JOB_STATES, Job
 
 __all__ = [
     "ROLES", "ROLE_LABELS", "ApiToken", "User", "user_area", "Area", "AuditEntry", "record", "Base", "utcnow",
     "STATE_LABELS", "SUBMISSION_STATES", "QuestionnaireVersion", "Submission", "SubmissionComment",
     "SubmissionVersion", "SurveyRound", "round_area", "POVERTY_STATUSES", "POVERTY_STATUS_LABELS", "EthnicGroup", "Household", "HouseholdStatus",
+    "TARGET_OPERATORS", "TARGET_OPERATOR_LABELS", "HouseholdResult", "OutcomeTarget", "RoundRuleset",
+    "RulesetVersion", "JOB_STATES", "JOB_STATE_LABELS", "Job",
 ]

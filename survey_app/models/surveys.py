@@ -15,21 +15,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core import review_states
 from .accounts import User
 from .areas import Area
 from .base import Base, JSONType, utcnow
 from .households import Household
 
-SUBMISSION_STATES = ("draft", "submitted", "edited", "has_issues", "approved", "rejected")
-STATE_LABELS = {
-    "not_started": "Chưa khảo sát",
-    "draft": "Bản nháp",
-    "submitted": "Đã gửi",
-    "edited": "Đã sửa, gửi lại",
-    "has_issues": "Bị trả lại",
-    "approved": "Đã duyệt",
-    "rejected": "Bị loại",
-}
+SUBMISSION_STATES = review_states.STATES  # the one list of states, with the transition table
+STATE_LABELS = {"not_started": "Chưa khảo sát", **review_states.STATE_LABELS}
 
 
 class QuestionnaireVersion(Base):
