@@ -3,7 +3,8 @@ name, a few hundred households, and one account per role (`flask seed-demo`)."""
 from __future__ import annotations
 
 import random
-from datetime import date
+import uuid
+from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -144,10 +145,58 @@ DEMO_ROUND_CODE = "RS2024"
 
 
 def _seed_submissions(session: Session) -> None:
-    """Submissions in every review state in the demo supervisor's commune (once), so the queue is not empty."""
+    """Submissions in every review state in the demo supervisor's commune (once), so the queue is not empty;
+    then approved questionnaires for the households of every other village, so the reports show figures."""
     from .review.demo import seed_review_demo
 
-    seed_review_demo(session)
+    if seed_review_demo(session):
+        seed_approved_round(session)
+
+
+ENUMERATOR_VILLAGES = ("KT-KPL-01-01", "KT-KPL-01-02")  # left for `dieutra` to survey
+
+
+def seed_approved_round(session: Session, seed: int = 2024) -> int:
+    """Approved RS2024 questionnaires for the demo households outside the enumerator's villages, drawn so that
+    outcomes vary by district, saved and approved through the same services as real ones. Returns how many."""
+    from datetime import timedelta
+
+    from .models import Submission, SurveyRound
+    from .review.service import decide
+    from .scoring.demo_answers import build_compositions, draw_answers, tier_of
+    from .surveys.questionnaires import get_definition
+    from .surveys.submissions import SubmissionPayload, save_submission
+
+    survey_round = session.scalar(select(SurveyRound).where(SurveyRound.code == DEMO_ROUND_CODE))
+    admin = session.scalar(select(User).where(User.username == "admin"))
+    if survey_round is None or admin is None:
+        return 0
+    rng = random.Random(seed)
+    pool = build_compositions(get_definition(survey_round.questionnaire_version), rng, "2024-10-01",
+                              per_size_and_tier=2)
+    surveyed = select(Submission.household_id).where(Submission.round_id == survey_round.id)
+    households = session.scalars(select(Household).join(Area, Household.village_id == Area.id)
+                                 .where(Household.id.not_in(surveyed), Area.code.not_in(ENUMERATOR_VILLAGES))
+                                 .order_by(Household.code))
+    district_quality = {code: 0.15 + 0.07 * i for i, (code, *_rest) in enumerate(KON_TUM)}
+    count = 0
+    for household in households:
+        district = "-".join(household.village.code.split("-")[:2])
+        q = min(0.95, max(0.05, district_quality[district] + rng.uniform(-0.2, 0.2)))
+        size = min(max(household.members, 1), 9)
+        names = [household.head_name] + [person_name(rng, household.ethnic_group_code) for _ in range(size - 1)]
+        day = date(2024, 10, 1) + timedelta(days=rng.randint(0, 60))
+        answers = draw_answers(rng, rng.choice(pool[(size, tier_of(q))]), names, q=q, survey_date=day.isoformat(),
+                               ethnic_group=household.ethnic_group_code, status_start=household.status_for(2023),
+                               status_end=household.status_for(2024), urban=False)
+        started = datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc)
+        outcome = save_submission(session, admin, SubmissionPayload(
+            uuid=str(uuid.UUID(int=rng.getrandbits(128), version=4)), household_code=household.code,
+            round_code=survey_round.code, form_version=None, answers=answers, started_at=started,
+            finished_at=started + timedelta(minutes=rng.randint(25, 60)), submit=True), today="2024-12-15")
+        decide(session, admin, outcome.submission, "approved", "Dữ liệu mẫu: đã duyệt.")
+        count += 1
+    return count
 
 
 def ensure_demo_round(session: Session):

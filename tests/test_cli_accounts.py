@@ -78,3 +78,24 @@ def test_seed_demo_is_idempotent(app, session):
     assert {"Kon Plông", "Đăk Glei", "Măng Cành", "Măng Bút", "Kon Tu Rằng 2", "Hơ Moong", "Ia H'Drai"} <= names
     for username in ("admin", "giamsat", "dieutra", "lanhdao"):
         login(app.test_client(), username)
+
+
+def test_demo_round_has_reviewed_questionnaires_and_a_report(app, session):
+    from survey_app.models import HouseholdResult, Submission, SurveyRound
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    demo_round = session.scalar(select(SurveyRound).where(SurveyRound.code == "RS2024"))
+    states = dict(session.execute(select(Submission.state, func.count()).where(Submission.round_id == demo_round.id)
+                                  .group_by(Submission.state)).all())
+    assert set(states) == {"draft", "submitted", "edited", "has_issues", "approved", "rejected"}
+    assert states["approved"] > 200
+    # The enumerator's two villages are left to survey.
+    dieutra_left = session.scalar(select(func.count()).select_from(Household).join(Area)
+                                  .where(Area.code.in_(["KT-KPL-01-01", "KT-KPL-01-02"]),
+                                         Household.id.not_in(select(Submission.household_id))))
+    assert dieutra_left > 20
+    assert session.scalar(select(func.count()).select_from(HouseholdResult)) >= 2 * states["approved"]
+    client = app.test_client()
+    login(client, "lanhdao")
+    data = client.get("/api/v1/rollup?round=RS2024").get_json()
+    assert data["area"]["code"] == "KT-KPL" and data["area"]["denominator"] > 20
