@@ -98,6 +98,9 @@ class Submission(Base):
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     answers: Mapped[Any] = mapped_column(JSONType)
     answers_hash: Mapped[str] = mapped_column(String(64))
+    # Hash of the answers without names and dates (review.flags.answer_fingerprint): finds identical answer sets
+    # of one enumerator with one indexed lookup instead of rereading every submission.
+    answers_fingerprint: Mapped[str | None] = mapped_column(String(64))
     version_number: Mapped[int] = mapped_column(default=1)
     flags: Mapped[Any] = mapped_column(JSONType, default=list)
     source: Mapped[str] = mapped_column(String(20), default="web")
@@ -127,6 +130,7 @@ class Submission(Base):
         Index("ix_submission_round_state", "round_id", "state", "submitted_at"),
         Index("ix_submission_household", "household_id", "round_id"),
         Index("ix_submission_village", "village_id", "round_id"),
+        Index("ix_submission_fingerprint", "round_id", "enumerator_id", "answers_fingerprint"),
     )
 
     @property

@@ -144,10 +144,10 @@ def _identical(session: Session, defn: Definition, submission: Submission, setti
     if submission.enumerator_id is None:
         return []
     mine = answer_fingerprint(defn, submission.answers or {})
-    rows = session.execute(select(Submission.id, Submission.answers).where(
+    rows = session.scalars(select(Submission.id).where(
         Submission.round_id == submission.round_id, Submission.enumerator_id == submission.enumerator_id,
-        Submission.state != "draft", Submission.id != submission.id))
-    same = [submission.id] + [row.id for row in rows if answer_fingerprint(defn, row.answers or {}) == mine]
+        Submission.answers_fingerprint == mine, Submission.state != "draft", Submission.id != submission.id))
+    same = [submission.id] + list(rows)
     return same if len(same) >= settings.identical_min else []
 
 
@@ -195,6 +195,8 @@ def _add_flag(submission: Submission, flag: dict) -> None:
 def apply_flags(session: Session, submission: Submission, settings: FlagSettings = DEFAULT_SETTINGS) -> list[dict]:
     """Compute and store the flags of ``submission``; give the flag to the other submissions an identical-answers
     or duplicate-household finding involves. Flushes; returns the submission's flags."""
+    submission.answers_fingerprint = answer_fingerprint(get_definition(submission.questionnaire_version),
+                                                        submission.answers or {})
     computed = compute_flags(session, submission, settings)
     submission.flags = _merged(submission.flags, computed)
     codes = {f["code"] for f in computed}
