@@ -22,6 +22,7 @@ def scratch_database(kind: str) -> str:
         from survey_app.config import normalise_database_url
 
         url = normalise_database_url(url)
+        _create_database_if_missing(url)
         engine = create_engine(url)
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -29,6 +30,18 @@ def scratch_database(kind: str) -> str:
         engine.dispose()
     migrate.upgrade(url)
     return url
+
+
+def _create_database_if_missing(url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}) is None:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
 
 
 def bench_app(url: str):
