@@ -17,6 +17,7 @@ further than ``MAX_DEPTH`` levels.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .errors import syntax_error
@@ -39,6 +40,13 @@ class Expression:
     ast: Any = field(compare=False, repr=False)
     references: frozenset[str] = frozenset()
     uses_current: bool = False
+
+    @cached_property
+    def compiled(self):
+        """The Python evaluator of this expression, compiled on first use: ``compiled(env, today, current)``."""
+        from .compiler import compile_expression
+
+        return compile_expression(self.ast)
 
 
 def parse(source: str) -> Expression:

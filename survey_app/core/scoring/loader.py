@@ -10,7 +10,6 @@ from typing import Any
 import yaml
 
 from survey_app.core.expressions import ExpressionError, parse
-from survey_app.core.scoring.compiler import compile_expression
 from survey_app.core.scoring.model import (
     FALLBACK_ATTRIBUTES, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_PREFIX, OUTCOME_PREFIX, PARAM_PREFIX,
     Check, Combine, Criterion, Outcome, Parameter, ParameterPeriod, Population, Ruleset,
@@ -300,7 +299,8 @@ class _Builder:
         if not ok or optional is None:
             return None
         required = tuple(sorted(name for name in expression.references if name not in optional))
-        return Check(source, expression, optional, required, compile_expression(expression))
+        expression.compiled  # compile while loading, not on the first household scored  # noqa: B018
+        return Check(source, expression, optional, required)
 
     def reference_problem(self, name: str, allow_outcomes: bool) -> str | None:
         if name.startswith(PARAM_PREFIX):

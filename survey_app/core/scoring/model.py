@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from survey_app.core.expressions import Expression, evaluate
-from survey_app.core.scoring.compiler import Compiled
+from survey_app.core.expressions import Expression
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from survey_app.core.questionnaire import Definition
@@ -75,13 +74,10 @@ class Check:
     expression: Expression
     optional: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
-    compiled: Compiled | None = field(default=None, compare=False, repr=False)  # set by the loader
 
     def evaluate(self, env: Mapping[str, Any], today: str) -> Any:
-        """The expression's value (the compiled form when there is one: same result, faster)."""
-        if self.compiled is not None:
-            return self.compiled(env, today, None)
-        return evaluate(self.expression.ast, env, today=today)
+        """The expression's value (through the expression's compiled closures; ``today`` is an ISO date)."""
+        return self.expression.compiled(env, today, None)
 
     @property
     def ast(self) -> Any:

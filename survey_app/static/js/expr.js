@@ -3,7 +3,7 @@
  *
  * The server parses expressions once (survey_app/core/expressions, Python) and hands the
  * browser the compiled JSON AST; this file only evaluates that AST. Its semantics mirror
- * survey_app/core/expressions/values.py, functions.py and evaluator.py exactly — the shared
+ * survey_app/core/expressions/values.py, functions.py and compiler.py exactly — the shared
  * vectors in tests/vectors/expressions.json are run against both. Change them together.
  *
  * Plain ES2017, no dependencies, works offline. Exposes window.SurveyExpr (and
@@ -323,7 +323,7 @@
     "string": function (args) { return toString(args[0]); }
   };
 
-  // ---- evaluator (evaluator.py) ----------------------------------------------------------
+  // ---- evaluator (compiler.py) -----------------------------------------------------------
 
   function operands(node, count) {
     var list = node.slice(1);
