@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from survey_app.core.config_files import StrictYamlLoader, read_yaml
 from survey_app.core.expressions import ExpressionError, parse
 from survey_app.core.questionnaire.graph import evaluation_order
 from survey_app.core.questionnaire.model import (
@@ -37,39 +36,10 @@ _NON_STRING_HINT = ("phải là chuỗi (YAML đọc giá trị không có dấu
                     "hãy đặt trong dấu nháy)")
 
 
-class _DuplicateKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key repeated in one mapping (plain PyYAML silently keeps the last one)."""
-
-    def construct_mapping(self, node, deep=False):
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"khóa '{key}' bị lặp lại", key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-# Dates stay ISO text (the answer format for dates), and an impossible date such as 2024-13-01 is reported
-# by the validator with its question instead of crashing PyYAML's timestamp constructor.
-_DuplicateKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
-
-
 def load_definition(path: str | Path) -> Definition:
     """Read and validate one YAML questionnaire. Raises DefinitionError listing every problem."""
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError([DefinitionProblem(source, None, f"không đọc được tệp ({exc})")]) from exc
-    try:
-        data = yaml.load(text, Loader=_DuplicateKeyLoader)  # noqa: S506 - subclass of SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"dòng {mark.line + 1}" if mark is not None else None
-        detail = getattr(exc, "problem", None) or str(exc)
-        raise DefinitionError([DefinitionProblem(source, line, f"YAML không hợp lệ: {detail}")]) from exc
+    data = read_yaml(path, StrictYamlLoader, DefinitionProblem, DefinitionError)
     return definition_from_data(data, source)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from survey_app.core.config_files import StrictYamlLoader, read_yaml
 from survey_app.core.expressions import ExpressionError, parse
 from survey_app.core.scoring.model import (
     FALLBACK_ATTRIBUTES, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_PREFIX, OUTCOME_PREFIX, PARAM_PREFIX,
@@ -40,17 +41,8 @@ class _LinedDict(dict):
     line: int
 
 
-class _RulesetLoader(yaml.SafeLoader):
-    """SafeLoader that refuses repeated keys and records line numbers for error messages."""
-
-    def construct_mapping(self, node, deep=False):
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"khóa '{key}' bị lặp lại", key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+class _RulesetLoader(StrictYamlLoader):
+    """The strict loader, recording line numbers for error messages."""
 
 
 def _construct_lined_map(loader: _RulesetLoader, node: yaml.MappingNode):
@@ -64,24 +56,12 @@ def _construct_lined_map(loader: _RulesetLoader, node: yaml.MappingNode):
 
 
 _RulesetLoader.add_constructor("tag:yaml.org,2002:map", _construct_lined_map)
-# Dates stay text so that an impossible date (2027-13-01) is reported with its place instead of crashing PyYAML.
-_RulesetLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 def load_ruleset(path: str | Path) -> Ruleset:
     """Read and validate one YAML ruleset. Raises ``RulesetError`` listing every problem (in Vietnamese)."""
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulesetError([RulesetProblem(source, None, f"không đọc được tệp ({exc})")]) from exc
-    try:
-        data = yaml.load(text, Loader=_RulesetLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        detail = getattr(exc, "problem", None) or str(exc)
-        line = mark.line + 1 if mark is not None else None
-        raise RulesetError([RulesetProblem(source, None, f"YAML không hợp lệ: {detail}", line=line)]) from exc
+    data = read_yaml(path, _RulesetLoader, RulesetProblem, RulesetError)
     return ruleset_from_data(data, source)
 
 

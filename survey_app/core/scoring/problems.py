@@ -10,36 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from survey_app.core.config_files import ConfigError, ConfigProblem
+
 
 @dataclass(frozen=True)
-class RulesetProblem:
-    source: str
-    where: str | None
-    message: str
-    attribute: str | None = None
-    position: int | None = None  # 0-based character offset inside the expression
-    line: int | None = None  # 1-based line in the YAML file, when known
+class RulesetProblem(ConfigProblem):
     outcome: str | None = None
     criterion: str | None = None
 
-    def __str__(self) -> str:
-        parts = [part for part in (self.where, self.attribute) if part]
-        if self.line is not None:
-            parts.append(f"dòng {self.line}")
-        shown = f"vị trí {self.position + 1}" if self.position is not None else None
-        if shown and shown not in self.message:
-            parts.append(shown)
-        place = ", ".join(parts)
-        return f"{self.source}: {place}: {self.message}" if place else f"{self.source}: {self.message}"
 
-
-class RulesetError(Exception):
+class RulesetError(ConfigError):
     """A ruleset was refused. ``errors`` are the formatted lines, ``problems`` the details."""
-
-    def __init__(self, problems: list[RulesetProblem]):
-        self.problems = list(problems)
-        self.errors = [str(problem) for problem in self.problems]
-        super().__init__("\n".join(self.errors))
 
 
 class ParameterPeriodError(LookupError):
