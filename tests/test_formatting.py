@@ -176,3 +176,19 @@ def test_parse_vn_number_rejects_ambiguous_or_malformed(text):
 def test_parse_round_trips_format():
     for value in (Decimal("1714.5"), Decimal("-52049.25"), Decimal("0.7")):
         assert parse_vn_number(format_decimal(value, 2)) == value.quantize(Decimal("0.01"))
+
+
+def test_format_answer_number():
+    from survey_app.core.formatting import format_answer_number
+
+    assert format_answer_number(1500000) == "1.500.000"
+    assert format_answer_number(2.0) == "2"
+    assert format_answer_number(36.5) == "36,5"
+    assert format_answer_number(1714.25) == "1.714,25"
+
+
+def test_format_iso_date():
+    from survey_app.core.formatting import format_iso_date
+
+    assert format_iso_date("2024-05-10") == "10/05/2024"
+    assert format_iso_date("không rõ") == "không rõ"

@@ -89,6 +89,14 @@ def format_decimal(value: Number | None, digits: int = 1) -> str:
     return _group(_round(_to_decimal(value), digits), digits)
 
 
+def format_answer_number(value: Number) -> str:
+    """An answered number as people write it: whole numbers with thousands dots, others with at most two
+    decimals and no trailing zeros: ``1500000 -> "1.500.000"``, ``36.5 -> "36,5"``, ``2.0 -> "2"``."""
+    if isinstance(value, int) or float(value).is_integer():
+        return format_int(value)
+    return format_decimal(value, 2).rstrip("0").rstrip(",")
+
+
 def format_percent_value(value: Number | None, digits: int = 1) -> str:
     """An already computed percentage: ``format_percent_value(15) -> "15,0%"``."""
     if value is None:
@@ -131,6 +139,14 @@ def format_date_vn(value: dt.date | None) -> str:
     if value is None:
         return MISSING
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def format_iso_date(text: str) -> str:
+    """An ISO date answer (``"2024-05-10"``) as ``"10/05/2024"``; text that is not a date is returned as it is."""
+    try:
+        return format_date_vn(dt.date.fromisoformat(text[:10]))
+    except ValueError:
+        return text
 
 
 def format_place_date(place: str | None, value: dt.date | None) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from survey_app.core.formatting import format_decimal, format_int
+from survey_app.core.formatting import format_answer_number
 from survey_app.core.questionnaire import Definition
 
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
@@ -19,10 +19,8 @@ def shown_value(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "Có" if value else "Không"
-    if isinstance(value, int):
-        return format_int(value)
-    if isinstance(value, float):
-        return format_int(int(value)) if value.is_integer() else format_decimal(value, 2).rstrip("0").rstrip(",")
+    if isinstance(value, (int, float)):
+        return format_answer_number(value)
     if isinstance(value, (list, tuple)):
         return ", ".join(shown_value(item) for item in value if item not in (None, ""))
     return str(value)

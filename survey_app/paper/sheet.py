@@ -54,16 +54,10 @@ def display_value(defn: Definition, question: Question, value: Any) -> str | Non
     """An answer as printed text; None when unanswered (the template prints a line to fill in by hand)."""
     if value is None or value == "" or value == []:
         return None
-    if question.type == "integer" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return formatting.format_int(value)
-    if question.type == "decimal" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        text = formatting.format_decimal(value, 2)
-        return text.rstrip("0").rstrip(",") if "," in text else text
+    if question.type in ("integer", "decimal") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return formatting.format_answer_number(value)
     if question.type == "date" and isinstance(value, str):
-        try:
-            return formatting.format_date_vn(dt.date.fromisoformat(value[:10]))
-        except ValueError:
-            return value
+        return formatting.format_iso_date(value)
     return defn.choice_label(question.name, value)
 
 

@@ -10,10 +10,9 @@ import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
-from survey_app.core.formatting import format_decimal, format_int
+from survey_app.core.formatting import format_answer_number, format_iso_date
 from survey_app.core.questionnaire import Definition, Question, relevance
 
 EMPTY = "—"
@@ -90,15 +89,10 @@ def value_text(defn: Definition, name: str, value: Any) -> str:
         return defn.choice_label(name, value)
     if isinstance(value, bool):
         return "Có" if value else "Không"
-    if isinstance(value, int):
-        return format_int(value)
-    if isinstance(value, float):
-        return format_int(int(value)) if value.is_integer() else format_decimal(value, 2).rstrip("0").rstrip(",")
+    if isinstance(value, (int, float)):
+        return format_answer_number(value)
     if question.type == "date" and isinstance(value, str):
-        try:
-            return date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
-        except ValueError:
-            return value
+        return format_iso_date(value)
     return str(value)
 
 
