@@ -5,27 +5,17 @@ random expressions must give exactly the Python result."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from survey_app.core.expressions import evaluate, parse, truthy
+from tests.browser_support import chromium  # noqa: F401  (fixture)
 from tests.test_expr_fixtures import DEFAULT_TODAY, load_cases, random_cases, same_value
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 EXPR_JS = Path(__file__).resolve().parent.parent / "survey_app" / "static" / "js" / "expr.js"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # Evaluates a batch of [ast, env, current, today] in one call. Errors are returned as
 # {"error": message} so that one bad case cannot hide the others.
@@ -38,19 +28,13 @@ _EVALUATE_BATCH = """
 
 
 @pytest.fixture(scope="module")
-def page():
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        pytest.skip(f"Chromium not found at {CHROMIUM}: cannot run the browser evaluator tests")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            browser_page = browser.new_page()
-            browser_page.set_content("<!doctype html><html><body></body></html>")
-            browser_page.add_script_tag(path=str(EXPR_JS))
-            yield browser_page
-        finally:
-            browser.close()
+def page(chromium):
+    """A blank page with expr.js loaded (Chromium from tests/browser_support.py, skipped when it is missing)."""
+    browser_page = chromium.new_page()
+    browser_page.set_content("<!doctype html><html><body></body></html>")
+    browser_page.add_script_tag(path=str(EXPR_JS))
+    yield browser_page
+    browser_page.close()
 
 
 def _evaluate_in_browser(page, batch):
