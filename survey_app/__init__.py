@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_request_lifecycle(app)
     register_template_helpers(app)
     register_blueprints(app)
+    register_retries(app)
     register_error_handlers(app)
     register_commands(app)
     return app
@@ -76,6 +77,12 @@ def register_blueprints(app: Flask) -> None:
     from .review import bp as review_bp; app.register_blueprint(review_bp)  # noqa: E702
     from .paper import bp as paper_bp; app.register_blueprint(paper_bp)  # noqa: E702
     from .reports import bp as reports_bp; app.register_blueprint(reports_bp)  # noqa: E702
+
+
+def register_retries(app: Flask) -> None:
+    from .web import register_conflict_retries
+
+    register_conflict_retries(app, db)
 
 
 def register_error_handlers(app: Flask) -> None:

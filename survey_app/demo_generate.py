@@ -32,7 +32,7 @@ from .scoring.rulesets import assign_ruleset, load_directory
 from .scoring.store import RoundScorer, household_record, scorers_for
 from .scoring.targets import load_target_file
 from .surveys.questionnaires import store_definition
-from .surveys.submissions import answers_hash
+from .submissions import answers_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM = ROOT / "forms" / "ho_gia_dinh.yaml"

@@ -2,11 +2,22 @@
 pages and template filters."""
 from __future__ import annotations
 
+import functools
+import logging
+import random
+import time
+from collections.abc import Callable
 from datetime import date, datetime
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
+
+from .database import is_transient, reset_write_intent, set_write_intent
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+ATTEMPTS = 5  # runs of a view whose transaction hit a lock or a concurrent conflict
+log = logging.getLogger(__name__)
 
 
 def register_transaction_boundary(app: Flask, db) -> None:
@@ -14,7 +25,14 @@ def register_transaction_boundary(app: Flask, db) -> None:
 
     Views never commit; they change the session and return. A response with an
     error status (including 422 validation failures) leaves nothing half-saved.
+    A writing request starts its SQLite transaction with BEGIN IMMEDIATE (database.py), so two writers queue
+    for the lock instead of deadlocking. Work that must not hold the request's transaction (e.g. noting when an
+    API token was last used) is queued with ``after_transaction`` and runs once it has ended.
     """
+
+    @app.before_request
+    def _declare_write_intent():
+        g.write_intent_token = set_write_intent(request.method in WRITE_METHODS)
 
     @app.after_request
     def _commit_or_rollback(response):
@@ -28,6 +46,46 @@ def register_transaction_boundary(app: Flask, db) -> None:
     def _rollback_on_error(exc):
         if exc is not None:
             db.session.rollback()
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            reset_write_intent(token)
+        for callback in g.pop("after_transaction", []):
+            try:
+                callback()
+            except Exception:  # noqa: BLE001 - bookkeeping after the response must never fail the request
+                log.exception("after-transaction callback failed")
+
+
+def after_transaction(callback: Callable[[], None]) -> None:
+    """Run ``callback`` after this request's transaction has been committed or rolled back."""
+    g.setdefault("after_transaction", []).append(callback)
+
+
+def register_conflict_retries(app: Flask, db) -> None:
+    """Run a view again, from a fresh transaction, when its transaction hit a lock or a concurrent conflict
+    (``database.is_transient``): a unique key inserted by another request at the same moment, a deadlock, SQLite's
+    busy lock. The device is answered as if it had been alone; only a conflict that outlasts ``ATTEMPTS`` runs
+    reaches the error handler. Wraps every view function once, after the blueprints are registered."""
+    for endpoint, view in list(app.view_functions.items()):
+        app.view_functions[endpoint] = _retrying(view, db)
+
+
+def _retrying(view, db):
+    @functools.wraps(view)
+    def run(*args, **kwargs):
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                result = view(*args, **kwargs)
+                db.session.flush()
+                return result
+            except Exception as err:
+                if attempt == ATTEMPTS or not is_transient(err):
+                    raise
+                db.session.rollback()
+                time.sleep(random.uniform(0.005, 0.03) * attempt)
+        raise AssertionError("unreachable")
+
+    return run
 
 
 def wants_json() -> bool:

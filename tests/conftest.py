@@ -77,13 +77,11 @@ def _empty_database(application) -> None:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         return
     with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # the area tree references itself
-        conn.commit()
-        for table in tables:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("PRAGMA foreign_keys=OFF")
+        for table in tables:  # the area tree references itself
             conn.execute(table.delete())
         conn.commit()
-        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-        conn.commit()
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 @pytest.fixture

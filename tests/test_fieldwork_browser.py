@@ -209,7 +209,7 @@ def test_enumerator_fills_a_household_section_by_section(live_server, tablet_pag
 
 
 def test_submitted_questionnaire_is_shown_read_only(live_server, tablet_page, campaign, session, world):
-    from survey_app.surveys.submissions import SubmissionPayload, save_submission
+    from survey_app.submissions import SubmissionPayload, save_submission
     from tests.test_fieldwork_fixtures import complete_answers
 
     save_submission(session, world.users["dieutra"], SubmissionPayload(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from survey_app.models import AuditEntry, Household, Submission, SubmissionComment
-from survey_app.surveys.submissions import SubmissionPayload, save_submission
+from survey_app.submissions import SubmissionPayload, save_submission
 from tests.conftest import csrf_from, login
 from tests.test_fieldwork_fixtures import ROUND_CODE, campaign, complete_answers, form_post  # noqa: F401
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from survey_app.models import Household, HouseholdStatus
 from survey_app.scoring.targets import setup_demo_scoring
-from survey_app.surveys.submissions import SubmissionPayload, save_submission
+from survey_app.submissions import SubmissionPayload, save_submission
 from tests.conftest import login
 from tests.test_surveys_fixtures import complete_household_answers, make_round, new_uuid, store_campaign_form
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from survey_app.models import Submission
 from survey_app.scoring.rulesets import assign_ruleset, load_directory
 from survey_app.scoring.store import store_score
-from survey_app.surveys.submissions import SubmissionPayload, save_submission
+from survey_app.submissions import SubmissionPayload, save_submission
 from tests.test_surveys_fixtures import complete_household_answers, make_round, new_uuid, store_campaign_form
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,10 +3,10 @@ import pytest
 import yaml
 
 from survey_app.core.questionnaire import definition_from_data
-from survey_app.review.answers_view import (
+from survey_app.core.answers import (
     diff_answers, flat_texts, layout, path_label, question_at, set_answer,
 )
-from survey_app.review.flags import answer_fingerprint, answered_count
+from survey_app.submissions.flags import answer_fingerprint, answered_count
 
 FORM = yaml.safe_load("""
 form_id: thu_duyet

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from survey_app.models import Submission
-from survey_app.surveys.submissions import SubmissionPayload, save_submission
+from survey_app.submissions import SubmissionPayload, save_submission
 from tests.test_surveys_fixtures import make_round, new_uuid, store_small_form
 
 ROUND = "R2024"

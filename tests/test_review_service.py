@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from survey_app.models import AuditEntry, Submission, SubmissionComment, SubmissionVersion
 from survey_app.review.append_only import CommentIsAppendOnly
-from survey_app.review.service import (
-    ReviewConflict, ReviewForbidden, ReviewInvalid, ReviewNotFound, add_comment, bulk_approve, correct, decide,
+from survey_app.submissions import (
+    SubmissionConflict, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound, add_comment, bulk_approve, correct, decide,
     submission_in_scope,
 )
 from tests.test_review_fixtures import send, small_round
@@ -39,7 +39,7 @@ def test_return_records_comment_audit_and_state(world, session, sent):
 
 
 def test_return_needs_a_comment_and_nothing_changes(world, session, sent):
-    with pytest.raises(ReviewInvalid, match="phải kèm nhận xét"):
+    with pytest.raises(SubmissionInvalid, match="phải kèm nhận xét"):
         decide(session, world.users["giamsat"], sent, "has_issues", "")
     assert sent.state == "submitted"
     assert session.scalar(select(func.count(SubmissionComment.id))) == 0
@@ -47,9 +47,9 @@ def test_return_needs_a_comment_and_nothing_changes(world, session, sent):
 
 def test_illegal_transition_is_a_conflict(world, session, sent):
     decide(session, world.users["giamsat"], sent, "approved")
-    with pytest.raises(ReviewConflict, match="đã ở trạng thái “Đã duyệt”"):
+    with pytest.raises(SubmissionConflict, match="đã ở trạng thái “Đã duyệt”"):
         decide(session, world.users["giamsat"], sent, "approved")
-    with pytest.raises(ReviewConflict, match="do hệ thống đặt"):
+    with pytest.raises(SubmissionConflict, match="do hệ thống đặt"):
         decide(session, world.users["giamsat"], sent, "edited", "x")
 
 
@@ -67,13 +67,13 @@ def test_full_cycle_return_resubmit_approve(world, session, sent):
 
 
 def test_roles_and_area_limits(world, session, sent):
-    with pytest.raises(ReviewForbidden):
+    with pytest.raises(SubmissionForbidden):
         decide(session, world.users["dieutra"], sent, "approved")
-    with pytest.raises(ReviewForbidden):
+    with pytest.raises(SubmissionForbidden):
         decide(session, world.users["lanhdao"], sent, "approved")
-    with pytest.raises(ReviewNotFound):
+    with pytest.raises(SubmissionNotFound):
         decide(session, world.users["giamsat2"], sent, "approved")
-    with pytest.raises(ReviewNotFound):
+    with pytest.raises(SubmissionNotFound):
         submission_in_scope(session, world.users["giamsat2"], sent.uuid)
     assert submission_in_scope(session, world.users["admin"], sent.uuid) is sent
     assert sent.state == "submitted"
@@ -94,9 +94,9 @@ def test_comments_are_append_only(world, session, sent):
         session.flush()
     session.rollback()
     assert session.get(SubmissionComment, entry.id).body == "Kiểm tra lại thu nhập"
-    with pytest.raises(ReviewInvalid):
+    with pytest.raises(SubmissionInvalid):
         add_comment(session, world.users["giamsat"], sent, "   ")
-    with pytest.raises(ReviewForbidden):
+    with pytest.raises(SubmissionForbidden):
         add_comment(session, world.users["lanhdao"], sent, "Xem")
 
 
@@ -119,22 +119,22 @@ def test_correction_makes_a_version_and_keeps_the_old_one(world, session, sent):
 
 def test_correction_rules(world, session, sent):
     giamsat = world.users["giamsat"]
-    with pytest.raises(ReviewInvalid, match="phải ghi lý do"):
+    with pytest.raises(SubmissionInvalid, match="phải ghi lý do"):
         correct(session, giamsat, sent, "so_nguoi", "5", " ")
-    with pytest.raises(ReviewInvalid, match="chưa hợp lệ"):
+    with pytest.raises(SubmissionInvalid, match="chưa hợp lệ"):
         correct(session, giamsat, sent, "so_nguoi", "45", "Sửa", today="2024-06-01")
-    with pytest.raises(ReviewInvalid, match="bắt buộc|chưa hợp lệ"):
+    with pytest.raises(SubmissionInvalid, match="bắt buộc|chưa hợp lệ"):
         correct(session, giamsat, sent, "so_nguoi", "", "Xoá", today="2024-06-01")
-    with pytest.raises(ReviewInvalid, match="giống câu trả lời cũ"):
+    with pytest.raises(SubmissionInvalid, match="giống câu trả lời cũ"):
         correct(session, giamsat, sent, "so_nguoi", "4", "Không đổi", today="2024-06-01")
-    with pytest.raises(ReviewInvalid):
+    with pytest.raises(SubmissionInvalid):
         correct(session, giamsat, sent, "khong_co_cau_nay", "1", "Sửa")
-    with pytest.raises(ReviewForbidden):
+    with pytest.raises(SubmissionForbidden):
         correct(session, world.users["dieutra"], sent, "so_nguoi", "5", "Sửa")
-    with pytest.raises(ReviewNotFound):
+    with pytest.raises(SubmissionNotFound):
         correct(session, world.users["giamsat2"], sent, "so_nguoi", "5", "Sửa")
     decide(session, giamsat, sent, "has_issues", "Cần sửa")
-    with pytest.raises(ReviewConflict, match="trả lại cho điều tra viên"):
+    with pytest.raises(SubmissionConflict, match="trả lại cho điều tra viên"):
         correct(session, giamsat, sent, "so_nguoi", "5", "Sửa")
     assert sent.version_number == 1
 

@@ -1,4 +1,4 @@
-"""Stored scores: store_score / sync_state, the counting rule, ruleset loading and rescoring with its audit row."""
+"""Stored scores: store_score / sync_states, the counting rule, ruleset loading and rescoring with its audit row."""
 from __future__ import annotations
 
 import uuid
@@ -13,7 +13,7 @@ from survey_app.core.questionnaire import load_definition
 from survey_app.core.scoring import load_ruleset, resolve_parameters, score
 from survey_app.models import AuditEntry, HouseholdResult, Submission, SurveyRound
 from survey_app.scoring import (
-    decode, encode, load_directory, rescore_round, store_score, stored_results, sync_state,
+    decode, encode, load_directory, rescore_round, store_score, stored_results, sync_states,
 )
 from survey_app.scoring.reporting import build_report
 from survey_app.scoring.rulesets import RulesetLoadError, assign_ruleset
@@ -80,9 +80,9 @@ def test_store_score_is_idempotent_and_drafts_have_no_result(world, session):
     store_score(session, submission)
     rows = session.scalars(select(HouseholdResult)).all()
     assert len(rows) == 1 and rows[0].state == "submitted" and rows[0].ethnic_group_code == "xo_dang"
-    # A review decision changes only the state: sync_state copies it without rescoring.
+    # A review decision changes only the state: sync_states copies it without rescoring.
     submission.state = "approved"
-    sync_state(session, submission)
+    sync_states(session, [submission.id])
     session.expire_all()
     assert session.scalars(select(HouseholdResult)).one().state == "approved"
 
@@ -98,9 +98,10 @@ def test_counting_rule_approved_only_or_all_submitted_each_household_once(world,
     survey_round.count_only_approved = False
     session.flush()
     assert province_report(session, survey_round, world).denominator == 2  # has_issues never counts
-    # The current submission is rejected: the household drops out; its other copy is not current, so no double.
+    # The stored copy of a rejection: the household drops out (store level; who becomes current is the counting
+    # rule of the submission lifecycle, tested in test_submission_counting.py).
     first.state = "rejected"
-    sync_state(session, first)
+    sync_states(session, [first.id])
     assert province_report(session, survey_round, world).denominator == 1
 
 

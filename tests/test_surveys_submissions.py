@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.models import Submission
-from survey_app.surveys.submissions import (
+from survey_app.submissions import (
     SubmissionForbidden, SubmissionInvalid, SubmissionPayload, answers_hash, current_submission, household_states,
     save_submission,
 )

@@ -11,7 +11,7 @@ from ..core import review_states
 from ..extensions import db
 from ..models import SubmissionComment
 from ..review.queue import ALL_STATES, QueueFilterError, parse_filters, queue_page
-from ..review.service import REVIEW_ROLES, ReviewError, decide, submission_in_scope
+from ..submissions import REVIEW_ROLES, SubmissionError, decide, submission_in_scope
 from . import bp
 
 LIST_ROLES = ("admin", "supervisor", "enumerator")
@@ -47,7 +47,7 @@ def submission_review(value):
     try:
         submission = submission_in_scope(db.session, current_user, value)
         entry = decide(db.session, current_user, submission, body["state"], comment)
-    except ReviewError as err:
+    except SubmissionError as err:
         return _error(err.message, err.status, err.errors)
     return jsonify({"uuid": submission.uuid, "state": submission.state,
                     "state_label": review_states.label(submission.state), "comment": _comment_json(entry)})

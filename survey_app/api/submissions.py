@@ -7,8 +7,8 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from ..extensions import db
-from ..surveys.payloads import payload_from_json
-from ..surveys.submissions import SubmissionError, save_submission, submission_by_uuid, submission_json
+from ..submissions import payload_from_json
+from ..submissions import SubmissionError, save_submission, submission_by_uuid, submission_json
 from . import bp
 
 

@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -137,10 +137,32 @@ def issue_token(session: Session, user: User, label: str = "", actor_name: str |
     return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
+TOKEN_TOUCH_SECONDS = 60  # `last_used_at` is kept to the minute: reading with a token must not write every time
+
+
+def token_for(session: Session, token: str) -> ApiToken | None:
+    """The live token row (not revoked, active account) for a presented token, or None. Writes nothing."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token),
                                                 ApiToken.revoked.is_(False)))
     if row is None or not row.user.active:
         return None
-    row.last_used_at = datetime.now(timezone.utc)
-    return row.user
+    return row
+
+
+def token_needs_touch(row: ApiToken, now: datetime | None = None) -> bool:
+    now = now or datetime.now(timezone.utc)
+    last = row.last_used_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=timezone.utc)
+    return last is None or (now - last).total_seconds() >= TOKEN_TOUCH_SECONDS
+
+
+def touch_token(engine, token_id: int) -> None:
+    """Note the token's use in a short transaction of its own (after the request's has ended), at most once a
+    minute whatever the number of concurrent requests: the WHERE clause makes the other writers no-ops."""
+    now = datetime.now(timezone.utc)
+    cutoff = now - timedelta(seconds=TOKEN_TOUCH_SECONDS)
+    with engine.begin() as conn:
+        conn.execute(update(ApiToken).where(ApiToken.id == token_id,
+                                            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < cutoff))
+                     .values(last_used_at=now))

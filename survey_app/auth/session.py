@@ -5,7 +5,8 @@ from flask import g, request
 
 from ..extensions import db
 from ..models import User
-from .service import user_for_token
+from ..web import after_transaction
+from .service import token_for, token_needs_touch, touch_token
 
 
 def configure_login_manager(login_manager) -> None:
@@ -24,10 +25,14 @@ def configure_login_manager(login_manager) -> None:
         header = req.headers.get("Authorization", "")
         if not req.path.startswith("/api/") or not header.startswith("Bearer "):
             return None
-        user = user_for_token(db.session, header[len("Bearer "):].strip())
-        if user is not None:
-            g.auth_via_token = True
-        return user
+        row = token_for(db.session, header[len("Bearer "):].strip())
+        if row is None:
+            return None
+        g.auth_via_token = True
+        if token_needs_touch(row):
+            token_id, engine = row.id, db.engine
+            after_transaction(lambda: touch_token(engine, token_id))
+        return row.user
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -28,6 +28,9 @@ STATES = tuple(STATE_LABELS)
 SYSTEM_STATES = ("submitted", "edited")
 REVIEW_STATES = ("has_issues", "approved", "rejected")
 AWAITING_REVIEW = ("submitted", "edited")
+# Sent and not rejected: these compete to be the household's counted submission (core/counting.py) and make
+# up the peers of the quality flags.
+SENT_STATES = ("submitted", "edited", "has_issues", "approved")
 
 # System events: (from_state, event) -> to_state.
 SYSTEM_TRANSITIONS: dict[tuple[str, str], str] = {

@@ -15,7 +15,7 @@ from ..models import POVERTY_STATUS_LABELS, STATE_LABELS, Household, SurveyRound
 from ..pagination import page_args, paginate
 from ..surveys.questionnaires import get_definition
 from ..surveys.rounds import rounds_open_to
-from ..surveys.submissions import (
+from ..submissions import (
     SaveOutcome, SubmissionError, SubmissionInvalid, SubmissionPayload, current_submission, household_states,
     normalise_uuid, save_submission,
 )

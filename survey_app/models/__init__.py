@@ -4,7 +4,7 @@ from .areas import Area
 from .audit import AuditEntry, record
 from .base import Base, utcnow
 from .surveys import (
-    STATE_LABELS, SUBMISSION_STATES, QuestionnaireVersion, Submission, SubmissionComment, SubmissionVersion,
+    STATE_LABELS, SUBMISSION_STATES, IncomeSummary, QuestionnaireVersion, Submission, SubmissionComment, SubmissionVersion,
     SurveyRound, round_area,
 )
 from .scoring import (
@@ -15,7 +15,7 @@ from .jobs import JOB_STATE_LABELS, JOB_STATES, Job
 
 __all__ = [
     "ROLES", "ROLE_LABELS", "ApiToken", "User", "user_area", "Area", "AuditEntry", "record", "Base", "utcnow",
-    "STATE_LABELS", "SUBMISSION_STATES", "QuestionnaireVersion", "Submission", "SubmissionComment",
+    "STATE_LABELS", "SUBMISSION_STATES", "IncomeSummary", "QuestionnaireVersion", "Submission", "SubmissionComment",
     "SubmissionVersion", "SurveyRound", "round_area", "POVERTY_STATUSES", "POVERTY_STATUS_LABELS", "EthnicGroup", "Household", "HouseholdStatus",
     "TARGET_OPERATORS", "TARGET_OPERATOR_LABELS", "HouseholdResult", "OutcomeTarget", "RoundRuleset",
     "RulesetVersion", "JOB_STATES", "JOB_STATE_LABELS", "Job",

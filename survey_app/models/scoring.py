@@ -34,7 +34,7 @@ class RulesetVersion(Base):
     title: Mapped[str] = mapped_column(String(300))
     questionnaire: Mapped[str] = mapped_column(String(80))  # the form_id it reads
     content_hash: Mapped[str] = mapped_column(String(64))
-    definition: Mapped[Any] = mapped_column(JSONType)  # Ruleset.to_data(), reloadable with ruleset_from_data
+    definition: Mapped[Any] = mapped_column(JSONType, deferred=True)  # Ruleset.to_data(), reloadable with ruleset_from_data
     source_name: Mapped[str] = mapped_column(String(300), default="")
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -72,7 +72,7 @@ class RoundRuleset(Base):
 class HouseholdResult(Base):
     """The score of one (non-draft) submission by one of its round's rulesets.
 
-    `state` and `is_current` are copies of the submission's, kept in sync by `store_score`/`sync_state`, so the
+    `state` and `is_current` are copies of the submission's, kept in sync by `store_score`/`sync_states`, so the
     counting rule (see survey_app/scoring/store.py) is a filter on this table alone.
     """
 

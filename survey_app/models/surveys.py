@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text,
+    Boolean, CheckConstraint, Column, Float, ForeignKey, Integer, Index, String, Table, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -35,8 +35,10 @@ class QuestionnaireVersion(Base):
     version: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
     content_hash: Mapped[str] = mapped_column(String(64))
-    definition: Mapped[Any] = mapped_column(JSONType)  # canonical data, reloadable with definition_from_data
-    compiled: Mapped[Any] = mapped_column(JSONType)  # what the browser and the API receive
+    # Both documents are large (tens of KB); deferred so that loading a round or a submission does not read them.
+    # surveys.questionnaires.get_definition caches the rebuilt Definition per process by (id, content_hash).
+    definition: Mapped[Any] = mapped_column(JSONType, deferred=True)  # canonical data (definition_from_data)
+    compiled: Mapped[Any] = mapped_column(JSONType, deferred=True)  # what the browser and the API receive
     source_name: Mapped[str] = mapped_column(String(300), default="")
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -104,6 +106,12 @@ class Submission(Base):
     version_number: Mapped[int] = mapped_column(default=1)
     flags: Mapped[Any] = mapped_column(JSONType, default=list)
     source: Mapped[str] = mapped_column(String(20), default="web")
+    # The income this submission adds to its commune's IncomeSummary (None: it adds nothing), so that a state or
+    # answer change takes exactly that contribution back out.
+    counted_income: Mapped[float | None] = mapped_column(Float)
+    # Set when a supervisor chose this submission as the one that counts for its household (core/counting.py).
+    chosen_at: Mapped[datetime | None]
+    chosen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
@@ -114,7 +122,8 @@ class Submission(Base):
     household: Mapped[Household] = relationship()
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     village: Mapped[Area] = relationship()
-    enumerator: Mapped[User | None] = relationship()
+    enumerator: Mapped[User | None] = relationship(foreign_keys=[enumerator_id])
+    chosen_by: Mapped[User | None] = relationship(foreign_keys=[chosen_by_id])
     versions: Mapped[list[SubmissionVersion]] = relationship(
         back_populates="submission", order_by="SubmissionVersion.number", cascade="all, delete-orphan")
     comments: Mapped[list[SubmissionComment]] = relationship(
@@ -127,6 +136,9 @@ class Submission(Base):
         # At most one current submission per household and round.
         Index("uq_submission_current_per_round", "round_id", "household_id", unique=True,
               sqlite_where=text("is_current"), postgresql_where=text("is_current")),
+        # At most one chosen submission per household and round.
+        Index("uq_submission_chosen_per_round", "round_id", "household_id", unique=True,
+              sqlite_where=text("chosen_at IS NOT NULL"), postgresql_where=text("chosen_at IS NOT NULL")),
         Index("ix_submission_round_state", "round_id", "state", "submitted_at"),
         Index("ix_submission_household", "household_id", "round_id"),
         Index("ix_submission_village", "village_id", "round_id"),
@@ -176,3 +188,21 @@ class SubmissionComment(Base):
     author: Mapped[User | None] = relationship()
 
     __table_args__ = (CheckConstraint("body <> ''", name="body_not_empty"),)
+
+
+class IncomeSummary(Base):
+    """The incomes of a commune's sent submissions in a round, kept up to date on every save and decision.
+
+    ``histogram`` maps a logarithmic bin (``submissions.stats.income_bin``) to how many submissions fall in it,
+    so the income-outlier flag reads one row instead of every submission of the commune: the cost of a save does
+    not grow with the commune. The median read from it is exact to within half a bin (about 1%).
+    """
+
+    __tablename__ = "income_summary"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    histogram: Mapped[Any] = mapped_column(JSONType, default=dict)
+
+    __table_args__ = (CheckConstraint("count >= 0", name="count_not_negative"),)

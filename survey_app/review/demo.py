@@ -11,10 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Area, Household, Submission, SurveyRound, User
-from ..scoring.store import store_score
-from ..surveys.submissions import SubmissionPayload, save_submission
-from .flags import apply_flags
-from .service import correct, decide
+from ..submissions import SubmissionPayload, correct, decide, save_submission
 
 DEMO_ROUND = "RS2024"
 DEMO_COMMUNE = "KT-KPL-01"
@@ -39,7 +36,8 @@ _BASE = {
 
 # What happens to the n-th household of the commune: the final state and how it gets there.
 PLAN = ["draft", "submitted", "submitted", "submitted_fast", "submitted", "has_issues", "has_issues", "edited",
-        "edited", "approved", "approved", "corrected", "rejected_duplicate", "submitted_income"]
+        "edited", "approved", "approved", "corrected", "rejected_duplicate", "submitted_income",
+        "duplicate_pending"]
 
 
 def household_answers(household: Household, rng: random.Random) -> dict:
@@ -67,11 +65,7 @@ def _send(session: Session, user: User, household: Household, answers: dict, *, 
                                 round_code=DEMO_ROUND, form_version=None, answers=answers,
                                 started_at=when - timedelta(minutes=minutes), finished_at=when, submit=submit,
                                 source="web")
-    submission = save_submission(session, user, payload, today=SURVEY_DAY).submission
-    if submission.state != "draft":
-        apply_flags(session, submission)
-        store_score(session, submission)
-    return submission
+    return save_submission(session, user, payload, today=SURVEY_DAY).submission
 
 
 def seed_review_demo(session: Session, *, seed: int = 4) -> bool:
@@ -117,5 +111,7 @@ def seed_review_demo(session: Session, *, seed: int = 4) -> bool:
             again = _send(session, supervisor, household, household_answers(household, rng), when=when)
             decide(session, supervisor, again, "rejected", "Hộ đã có phiếu của điều tra viên trong đợt; phiếu "
                    "nhập trùng.")
+        if plan == "duplicate_pending":  # a second tablet sent the household too: the supervisor must choose
+            _send(session, supervisor, household, household_answers(household, rng), when=when + timedelta(hours=3))
     session.flush()
     return True

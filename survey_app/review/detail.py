@@ -13,7 +13,7 @@ from ..core.scoring import ScoreResult
 from ..models import HouseholdResult, RoundRuleset, Submission, SubmissionComment, SubmissionVersion, SurveyRound
 from ..scoring.codec import decode
 from ..surveys.questionnaires import get_definition
-from .answers_view import flat_texts
+from ..core.answers import flat_texts
 
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 

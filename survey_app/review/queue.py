@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from ..access import area_clause
 from ..core import review_states
 from ..models import Area, Household, Submission, SurveyRound, User
-from .flags import FLAG_LABELS
+from ..submissions.flags import FLAG_LABELS
 
 COUNT_CAP = 2_000
 TO_REVIEW = "to_review"

@@ -12,17 +12,17 @@ from ..extensions import db
 from ..models import Area
 from ..surveys.questionnaires import get_definition
 from . import bp
-from .answers_view import current_value, diff_answers, layout, path_label, question_at
+from ..core.answers import current_value, diff_answers, layout, path_label, question_at
 from .detail import (
     answers_day, comment_thread, previous_submission, previous_texts, stored_outcomes, version_by_number,
     versions_of,
 )
-from .flags import flag_label
+from ..submissions.flags import flag_label
 from .queue import (
     FLAG_FILTERS, SORTS, STATE_FILTERS, QueueFilterError, enumerators_for, parse_filters, queue_page, rounds_for,
 )
-from .service import (
-    REVIEW_ROLES, ReviewError, add_comment, bulk_approve, correct, decide, submission_in_scope,
+from ..submissions import (
+    REVIEW_ROLES, SubmissionError, add_comment, bulk_approve, correct, decide, submission_in_scope,
 )
 
 PER_PAGE = 50
@@ -31,7 +31,7 @@ PER_PAGE = 50
 def _submission_or_404(uuid: str):
     try:
         return submission_in_scope(db.session, current_user, uuid)
-    except ReviewError:
+    except SubmissionError:
         abort(404)
 
 
@@ -100,7 +100,7 @@ def decision(uuid):
     to_state, comment = request.form.get("state", ""), request.form.get("comment", "")
     try:
         decide(db.session, current_user, submission, to_state, comment)
-    except ReviewError as err:  # refused before anything changed
+    except SubmissionError as err:  # refused before anything changed
         return _render_submission(submission, error=err.message, status=err.status,
                                   form={"state": to_state, "comment": comment})
     flash(f"Phiếu hộ {submission.household.code}: {review_states.label(submission.state)}.", "success")
@@ -113,7 +113,7 @@ def comment(uuid):
     submission = _submission_or_404(uuid)
     try:
         add_comment(db.session, current_user, submission, request.form.get("body", ""))
-    except ReviewError as err:
+    except SubmissionError as err:
         return _render_submission(submission, error=err.message, status=err.status)
     flash("Đã thêm nhận xét.", "success")
     return redirect(url_for(".show", uuid=submission.uuid) + "#thao-luan")
@@ -136,7 +136,7 @@ def correction(uuid):
         reason = request.form.get("reason", "")
         try:
             done = correct(db.session, current_user, submission, path, raw, reason)
-        except ReviewError as err:
+        except SubmissionError as err:
             error, errors, status = err.message, err.errors, err.status
             value = raw
         else:

@@ -1,8 +1,8 @@
 """Scores stored when a submission arrives or changes state; the counting rule the reports apply.
 
-`store_score(session, submission)` is the one entry point the submission and review code calls after any
-change (idempotent; one score per ruleset of the round, about 0,2 ms each). Drafts have no stored result.
-State changes that do not touch answers may call the cheaper `sync_state`.
+`store_score(session, submission)` is what the submission lifecycle (survey_app/submissions/lifecycle.py) runs
+after a submission's answers change (idempotent; one score per ruleset of the round, about 0,2 ms each); drafts
+have no stored result. State changes that do not touch answers run the cheaper `sync_states`.
 
 A household's poverty status "at the start" of a round is the official status recognised by the commune's review
 of the year before the round's period starts (the review closes on 14 December and sets the next year's list);
@@ -12,12 +12,12 @@ of the year before the round's period starts (the review closes on 14 December a
 from __future__ import annotations
 
 from datetime import date
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from survey_app.core.rollup import COUNTED_ALL_SUBMITTED, COUNTED_APPROVED_ONLY
 from survey_app.core.scoring import ScoreResult, resolve_parameters, score
 from survey_app.models import (
     Household, HouseholdResult, HouseholdStatus, RoundRuleset, RulesetVersion, Submission, SurveyRound, utcnow,
@@ -26,12 +26,6 @@ from survey_app.models import (
 from .codec import encode
 from .rulesets import get_ruleset, round_rulesets
 
-
-
-def counted_states(survey_round: SurveyRound) -> tuple[str, ...]:
-    """Submission states that count in the round's reports (the round's review setting). Only current
-    submissions count, which makes each household count once per round."""
-    return COUNTED_APPROVED_ONLY if survey_round.count_only_approved else COUNTED_ALL_SUBMITTED
 
 
 def status_years(survey_round: SurveyRound) -> tuple[int, int]:
@@ -54,6 +48,9 @@ def reference_date(survey_round: SurveyRound) -> date:
     return survey_round.period_end
 
 
+_PARAMETERS: dict[tuple, dict] = {}  # resolved parameters per (ruleset version, content, day), once per process
+
+
 class RoundScorer:
     """Everything needed to score submissions of one round by one of its rulesets, prepared once."""
 
@@ -64,7 +61,10 @@ class RoundScorer:
         self.ruleset = get_ruleset(version)
         self.day = reference_date(survey_round)
         self.today = self.day.isoformat()
-        self.parameters = resolve_parameters(self.ruleset, self.day)
+        key = (version.id, version.content_hash, self.day)
+        if key not in _PARAMETERS:
+            _PARAMETERS[key] = resolve_parameters(self.ruleset, self.day)
+        self.parameters = _PARAMETERS[key]
         self.read_names = frozenset(self.ruleset.answer_names)
 
     def inputs(self, answers: dict) -> dict:
@@ -87,59 +87,55 @@ class RoundScorer:
 
 
 def scorers_for(session: Session, survey_round: SurveyRound) -> list[RoundScorer]:
-    return [RoundScorer(survey_round, link, session.get(RulesetVersion, link.ruleset_version_id))
-            for link in round_rulesets(session, survey_round.id)]
+    """The round's scorers, primary ruleset first, from one query. The ruleset documents are deferred columns:
+    they are read only the first time a process compiles a version (``get_ruleset`` caches it)."""
+    rows = session.execute(
+        select(RoundRuleset, RulesetVersion).join(RulesetVersion, RulesetVersion.id == RoundRuleset.ruleset_version_id)
+        .where(RoundRuleset.round_id == survey_round.id).order_by(RoundRuleset.position, RoundRuleset.id)).all()
+    return [RoundScorer(survey_round, link, version) for link, version in rows]
 
 
-def store_score(session: Session, submission: Submission) -> int:
-    """Score `submission` by every ruleset of its round and upsert its `household_result` rows; a draft loses
-    them. Also brings `state`/`is_current` of the household's other results in the round up to date (another
-    submission may just have stopped being current). Returns the number of rows written."""
+def store_score(session: Session, submission: Submission, *, siblings: Iterable[int] = ()) -> int:
+    """Score `submission` by every ruleset of its round and replace its `household_result` rows (one DELETE, one
+    multi-row INSERT); a draft loses them. `siblings` are the household's other submissions whose state or
+    is_current changed: their rows get the new values (`sync_states`). Returns the number of rows written."""
     session.flush()
+    sync_states(session, siblings)
+    session.execute(delete(HouseholdResult).where(HouseholdResult.submission_id == submission.id)
+                    .execution_options(synchronize_session=False))
     if submission.state == "draft":
-        session.execute(delete(HouseholdResult).where(HouseholdResult.submission_id == submission.id))
         return 0
     survey_round = session.get(SurveyRound, submission.round_id)
+    scorers = scorers_for(session, survey_round)
+    if not scorers:
+        return 0
     household = session.get(Household, submission.household_id)
     statuses = dict(session.execute(select(HouseholdStatus.year, HouseholdStatus.status)
                                     .where(HouseholdStatus.household_id == household.id)).all())
     record = household_record(household, survey_round, statuses)
-    written = 0
-    for scorer in scorers_for(session, survey_round):
-        values = scorer.row(submission_id=submission.id, household_id=household.id, village_id=submission.village_id,
-                            state=submission.state, is_current=bool(submission.is_current),
-                            answers=submission.answers or {}, record=record)
-        existing = session.scalar(select(HouseholdResult).where(
-            HouseholdResult.submission_id == submission.id, HouseholdResult.round_ruleset_id == scorer.link.id))
-        if existing is None:
-            session.add(HouseholdResult(**values))
-        else:
-            for key, value in values.items():
-                setattr(existing, key, value)
-        written += 1
-    _sync_siblings(session, submission)
-    session.flush()
-    return written
+    now = utcnow()
+    rows = [scorer.row(submission_id=submission.id, household_id=household.id, village_id=submission.village_id,
+                       state=submission.state, is_current=bool(submission.is_current),
+                       answers=submission.answers or {}, record=record, now=now) for scorer in scorers]
+    session.execute(insert(HouseholdResult), rows)
+    return len(rows)
 
 
-def sync_state(session: Session, submission: Submission) -> None:
-    """Copy the state and is_current of the household's submissions in this round onto their results (a review
-    decision changes no answer, so nothing is rescored). A draft's results are removed."""
-    session.flush()
-    if submission.state == "draft":
-        session.execute(delete(HouseholdResult).where(HouseholdResult.submission_id == submission.id))
+def sync_states(session: Session, submission_ids: Iterable[int]) -> None:
+    """Copy `state` and `is_current` of these submissions onto their stored results (a review decision or a
+    change of the counted submission changes no answer, so nothing is rescored); drafts lose their results."""
+    ids = sorted(set(submission_ids))
+    if not ids:
         return
-    _sync_siblings(session, submission)
-
-
-def _sync_siblings(session: Session, submission: Submission) -> None:
-    siblings = session.execute(select(Submission.id, Submission.state, Submission.is_current).where(
-        Submission.round_id == submission.round_id, Submission.household_id == submission.household_id)).all()
-    for sibling_id, state, is_current in siblings:
-        session.execute(update(HouseholdResult).where(
-            HouseholdResult.submission_id == sibling_id,
-            or_(HouseholdResult.state != state, HouseholdResult.is_current != bool(is_current)))
-            .values(state=state, is_current=bool(is_current)).execution_options(synchronize_session=False))
+    session.flush()
+    drafts = select(Submission.id).where(Submission.id.in_(ids), Submission.state == "draft")
+    session.execute(delete(HouseholdResult).where(HouseholdResult.submission_id.in_(drafts))
+                    .execution_options(synchronize_session=False))
+    source = select(Submission.state, Submission.is_current).where(Submission.id == HouseholdResult.submission_id)
+    session.execute(update(HouseholdResult).where(HouseholdResult.submission_id.in_(ids))
+                    .values(state=source.with_only_columns(Submission.state).scalar_subquery(),
+                            is_current=source.with_only_columns(Submission.is_current).scalar_subquery())
+                    .execution_options(synchronize_session=False))
 
 
 def stored_results(session: Session, submission_id: int) -> list[tuple[RulesetVersion, ScoreResult]]:

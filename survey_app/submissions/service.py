@@ -1,12 +1,13 @@
-"""THE submission service: the one code path that saves a submission, for the web form and the JSON API.
+"""THE save service: the one code path that stores what an enumerator sends, for the web form and the JSON API.
 
 A submission is named by a client-made UUID, so every save can be repeated safely:
 - a new UUID creates the submission (a draft, or 'submitted' with version 1 when ``submit``);
 - the same UUID with the same normalised answers and submit flag is a duplicate: nothing is written;
 - the same UUID with other content updates a 'draft' or a returned ('has_issues') submission, and is refused
   (409) once the submission was sent and not returned.
-Nothing a device sends is thrown away: a second UUID for a household that already has a current submission in
-the round is stored as not current, flagged for the supervisor.
+Nothing a device sends is thrown away: another UUID for a household that already has a submission in the round is
+stored too, and the counting rule (``core/counting.py``) decides which one counts. What follows a save (audit,
+fingerprint, counting, income summary, flags, scores) is the lifecycle's table (``lifecycle.py``), not here.
 
 Order of the checks: role (403), UUID (422), household in the user's area (404), round (404), UUID reused for
 another household or round (409), round covers the village and form version (403), answers (422), duplicate
@@ -15,39 +16,24 @@ since: re-sending what was already received is harmless, and the device must lea
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import uuid as uuid_module
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.questionnaire import validate_answers
 from ..core.review_states import check_system
-from ..errors import ServiceError
-from ..models import Area, Household, Submission, SubmissionVersion, SurveyRound, User, record
-from .questionnaires import get_definition
+from ..models import Household, Submission, SubmissionVersion, SurveyRound, User
+from ..surveys.questionnaires import get_definition
+from .errors import SubmissionConflict, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound
+from .lifecycle import AuditLine, Event, emit
+from .payload import SubmissionPayload, answers_hash, normalise_uuid
 
 EDIT_ROLES = ("admin", "supervisor", "enumerator")
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
-DUPLICATE_HOUSEHOLD_FLAG = {"code": "duplicate_household", "message": "Hộ đã có phiếu khác trong đợt này"}
-
-
-@dataclass
-class SubmissionPayload:
-    uuid: str
-    household_code: str
-    round_code: str
-    form_version: str | None
-    answers: dict
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    submit: bool = False
-    source: str = "web"  # "web" | "api"
 
 
 @dataclass
@@ -58,44 +44,8 @@ class SaveOutcome:
     errors: dict = field(default_factory=dict)  # empty on success
 
 
-class SubmissionError(ServiceError):
-    """A refused save: ``status`` for HTTP, ``message`` in Vietnamese, ``errors`` by question path or key."""
-
-
-class SubmissionInvalid(SubmissionError):
-    status = 422
-
-
-class SubmissionConflict(SubmissionError):
-    status = 409
-
-
-class SubmissionNotFound(SubmissionError):
-    status = 404
-
-
-class SubmissionForbidden(SubmissionError):
-    status = 403
-
-
 def vietnam_today() -> str:
     return datetime.now(LOCAL_TIME).date().isoformat()
-
-
-def normalise_uuid(value) -> str | None:
-    """Canonical lower-case hyphenated form, or None when ``value`` is not a UUID string."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return str(uuid_module.UUID(value.strip()))
-    except ValueError:
-        return None
-
-
-def answers_hash(answers: Mapping, submit: bool) -> str:
-    canonical = json.dumps({"answers": answers, "submit": bool(submit)}, sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def save_submission(session: Session, user: User, payload: SubmissionPayload, *,
@@ -135,26 +85,14 @@ def save_submission(session: Session, user: User, payload: SubmissionPayload, *,
         raise SubmissionForbidden(f"Đợt khảo sát {survey_round.code} đã đóng, không nhận phiếu mới hay sửa phiếu.")
     if existing is None:
         created = _create(session, user, payload, uuid, household, survey_round, check.answers, digest)
-        _after_save(session, created)
         return SaveOutcome(created, created=True, duplicate=False)
     _update(session, user, payload, existing, check.answers, digest)
-    _after_save(session, existing)
     return SaveOutcome(existing, created=False, duplicate=False)
 
 
-def _after_save(session: Session, submission: Submission) -> None:
-    """Quality flags on arrival, then the stored scores, in the same transaction as the save."""
-    from ..review.flags import apply_flags
-    from ..scoring.store import store_score
-
-    if submission.state in ("submitted", "edited"):
-        apply_flags(session, submission)
-    store_score(session, submission)
-
-
 def _household_in_scope(session: Session, user: User, code: str) -> Household:
-    # FOR UPDATE (PostgreSQL; SQLite ignores it) serialises concurrent saves for one household, so two devices
-    # cannot both become the current submission.
+    # FOR UPDATE serialises concurrent saves for one household on PostgreSQL, so the counting rule always sees the
+    # other devices' submissions; on SQLite every write transaction starts with BEGIN IMMEDIATE (database.py).
     household = session.scalar(select(Household).where(Household.code == (code or "").strip())
                                .with_for_update(of=Household))
     if household is None or not user.covers(household.village):
@@ -194,27 +132,23 @@ def _add_version(submission: Submission, user: User, reason: str) -> None:
 
 def _create(session: Session, user: User, payload: SubmissionPayload, uuid: str, household: Household,
             survey_round: SurveyRound, answers: dict, digest: str) -> Submission:
-    current = current_submission(session, survey_round, household)
     submission = Submission(
         uuid=uuid, survey_round=survey_round, household=household,
         questionnaire_version_id=survey_round.questionnaire_version_id, village_id=household.village_id,
         enumerator_id=user.id, state=check_system("draft", "submit") if payload.submit else "draft",
-        is_current=current is None,
-        answers=answers, answers_hash=digest, version_number=1,
-        flags=[] if current is None else [dict(DUPLICATE_HOUSEHOLD_FLAG)], source=payload.source,
+        is_current=False,  # the counting rule (lifecycle) decides
+        answers=answers, answers_hash=digest, version_number=1, flags=[], source=payload.source,
         started_at=_aware(payload.started_at), finished_at=_aware(payload.finished_at),
         submitted_at=_now() if payload.submit else None)
     session.add(submission)
     if payload.submit:
         _add_version(submission, user, "Gửi phiếu")
-    session.flush()
     where = f"hộ {household.code}, đợt {survey_round.code}"
-    duplicate_note = f"; hộ đã có phiếu khác ({current.uuid}), phiếu này không phải phiếu hiện hành" if current else ""
-    record(session, user=user, action="submission.create", entity_type="submission", entity_id=uuid,
-           summary=f"Tạo phiếu {where}{duplicate_note}", after=_state_snapshot(submission))
+    audit = [AuditLine("submission.create", f"Tạo phiếu {where}", after={"state": "draft" if not payload.submit
+                                                                          else submission.state})]
     if payload.submit:
-        record(session, user=user, action="submission.submit", entity_type="submission", entity_id=uuid,
-               summary=f"Gửi phiếu {where}", after=_state_snapshot(submission))
+        audit.append(AuditLine("submission.submit", f"Gửi phiếu {where}", after={"state": submission.state}))
+    emit(session, Event("submitted" if payload.submit else "draft_saved", submission, user, audit))
     return submission
 
 
@@ -230,87 +164,19 @@ def _update(session: Session, user: User, payload: SubmissionPayload, submission
         submission.started_at = _aware(payload.started_at)
     if payload.finished_at is not None:
         submission.finished_at = _aware(payload.finished_at)
-    action, summary = "submission.update", "Lưu nháp phiếu"
+    event, action, summary = "draft_saved", "submission.update", "Lưu nháp phiếu"
     if payload.submit and submission.state == "draft":
         submission.state, submission.version_number = check_system("draft", "submit"), 1
-        action, summary = "submission.submit", "Gửi phiếu"
+        event, action, summary = "submitted", "submission.submit", "Gửi phiếu"
         _add_version(submission, user, "Gửi phiếu")
     elif payload.submit:  # has_issues: the returned submission comes back corrected
         submission.state = check_system(submission.state, "resubmit")
         submission.version_number += 1
-        action, summary = "submission.resubmit", "Gửi lại phiếu đã sửa"
+        event, action, summary = "resubmitted", "submission.resubmit", "Gửi lại phiếu đã sửa"
         _add_version(submission, user, "Sửa sau khi bị trả lại")
     if payload.submit:
         submission.submitted_at = _now()
     submission.updated_at = _now()
-    session.flush()
-    record(session, user=user, action=action, entity_type="submission", entity_id=submission.uuid,
-           summary=f"{summary} hộ {submission.household.code}, đợt {submission.survey_round.code}",
-           before=before, after=_state_snapshot(submission))
-
-
-def current_submission(session: Session, survey_round: SurveyRound, household: Household) -> Submission | None:
-    return session.scalar(select(Submission).where(Submission.round_id == survey_round.id,
-                                                   Submission.household_id == household.id,
-                                                   Submission.is_current.is_(True)))
-
-
-def submission_by_uuid(session: Session, user: User, value: str) -> Submission | None:
-    """The submission with this UUID when the user's area covers its household, else None."""
-    uuid = normalise_uuid(value)
-    submission = session.scalar(select(Submission).where(Submission.uuid == uuid)) if uuid else None
-    if submission is None or not user.covers(submission.household.village):
-        return None
-    return submission
-
-
-def household_states(session: Session, user: User, survey_round: SurveyRound,
-                     households: Iterable[Household]) -> dict[int, str]:
-    """State of each household's current submission in the round, or 'not_started'. Households outside the
-    user's area are left out (callers pass area-limited lists; this only keeps others' data hidden)."""
-    wanted = [h.id for h in households]
-    if not wanted or not user.area_paths:
-        return {}
-    in_scope = select(Household.id).join(Area, Household.village_id == Area.id).where(
-        Household.id.in_(wanted), or_(*[Area.path.startswith(p, autoescape=True) for p in user.area_paths]))
-    states = {household_id: "not_started" for household_id in session.scalars(in_scope)}
-    rows = session.execute(select(Submission.household_id, Submission.state).where(
-        Submission.round_id == survey_round.id, Submission.is_current.is_(True),
-        Submission.household_id.in_(list(states))))
-    for household_id, state in rows:
-        states[household_id] = state
-    return states
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # SQLite gives back naive UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.isoformat()
-
-
-def submission_json(submission: Submission) -> dict:
-    """What the API returns for a submission."""
-    qv = submission.questionnaire_version
-    return {
-        "uuid": submission.uuid,
-        "household": submission.household.code,
-        "round": submission.survey_round.code,
-        "form_id": qv.form_id,
-        "form_version": qv.version,
-        "state": submission.state,
-        "state_label": submission.state_label,
-        "is_current": submission.is_current,
-        "version_number": submission.version_number,
-        "answers": submission.answers,
-        "flags": list(submission.flags or []),
-        "source": submission.source,
-        "enumerator": submission.enumerator.username if submission.enumerator else None,
-        "village": submission.village.code,
-        "started_at": _iso(submission.started_at),
-        "finished_at": _iso(submission.finished_at),
-        "submitted_at": _iso(submission.submitted_at),
-        "created_at": _iso(submission.created_at),
-        "updated_at": _iso(submission.updated_at),
-    }
+    line = AuditLine(action, f"{summary} hộ {submission.household.code}, đợt {submission.survey_round.code}",
+                     before=before, after=_state_snapshot(submission))
+    emit(session, Event(event, submission, user, [line]))

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from survey_app.core.formatting import format_answer_number, format_iso_date
-from survey_app.core.questionnaire import Definition, Question, relevance
+from .formatting import format_answer_number, format_iso_date
+from .questionnaire import Definition, Question, relevance
 
 EMPTY = "—"
 PATH_PATTERN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\]\.([A-Za-z_][A-Za-z0-9_]*))?\Z")

@@ -1,10 +1,45 @@
-"""Reading a submission sent as JSON (API, offline sync) into a SubmissionPayload, naming every bad key."""
+"""What a device sends: the SubmissionPayload, read from JSON (API, offline sync) naming every bad key; the
+canonical UUID and the content hash that make every save repeatable."""
 from __future__ import annotations
 
+import hashlib
+import json
+import uuid as uuid_module
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .submissions import SubmissionInvalid, SubmissionPayload
+from .errors import SubmissionInvalid
+
+
+@dataclass
+class SubmissionPayload:
+    uuid: str
+    household_code: str
+    round_code: str
+    form_version: str | None
+    answers: dict
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    submit: bool = False
+    source: str = "web"  # "web" | "api"
+
+
+def normalise_uuid(value) -> str | None:
+    """Canonical lower-case hyphenated form, or None when ``value`` is not a UUID string."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(uuid_module.UUID(value.strip()))
+    except ValueError:
+        return None
+
+
+def answers_hash(answers: Mapping, submit: bool) -> str:
+    canonical = json.dumps({"answers": answers, "submit": bool(submit)}, sort_keys=True, ensure_ascii=False,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 REQUIRED_TEXT_KEYS = ("uuid", "household", "round", "form_version")
 TIME_KEYS = ("started_at", "finished_at")

@@ -1,9 +1,10 @@
-"""Review actions on submissions: decisions, comments, a supervisor's correction, bulk approval.
+"""Review actions on submissions: decisions, comments, a supervisor's correction, bulk approval, and the choice
+of the submission that counts for a household.
 
 Every function checks role and area itself (pages and API share it), flushes and never commits. Legal
-transitions come from ``survey_app.core.review_states`` only. Each decision and correction writes, in the same
-transaction: the state change, a SubmissionComment with from_state/to_state, an audit entry (who, when, from,
-to, comment), and refreshes the stored score so reports stay right.
+transitions come from ``survey_app.core.review_states`` only. Each decision writes its state change and a
+SubmissionComment with from_state/to_state, then emits its lifecycle event (``lifecycle.py``): the audit entry,
+the counting rule, the income summary, flags and stored scores follow from the table there.
 """
 from __future__ import annotations
 
@@ -17,38 +18,20 @@ from sqlalchemy.orm import Session
 from ..core import review_states
 from ..core.questionnaire import validate_answers
 from ..core.review_states import TransitionRefused
-from ..errors import ServiceError
 from ..models import Submission, SubmissionComment, SubmissionVersion, User, record
-from ..scoring.store import store_score, sync_state
+from ..core.answers import current_value, path_label, question_at, set_answer, value_text
 from ..surveys.questionnaires import get_definition
-from ..surveys.submissions import answers_hash, normalise_uuid
-from .answers_view import current_value, path_label, question_at, set_answer, value_text
+from .counting import household_submissions
+from .errors import SubmissionConflict, SubmissionError, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound
+from .lifecycle import AuditLine, Event, emit
+from .payload import answers_hash, normalise_uuid
 
 REVIEW_ROLES = ("admin", "supervisor")
 COMMENT_ROLES = ("admin", "supervisor", "enumerator")
 MAX_REASON_LENGTH = 1000
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_BODIES = {"approved": "Duyệt phiếu.", "rejected": "Loại phiếu.", "has_issues": "Trả lại phiếu."}
-
-
-class ReviewError(ServiceError):
-    """A refused review action: ``status`` for HTTP, ``message`` in Vietnamese."""
-
-
-class ReviewForbidden(ReviewError):
-    status = 403
-
-
-class ReviewNotFound(ReviewError):
-    status = 404
-
-
-class ReviewConflict(ReviewError):
-    status = 409
-
-
-class ReviewInvalid(ReviewError):
-    status = 422
+OUTSIDE = "Không tìm thấy phiếu (hoặc phiếu nằm ngoài địa bàn của bạn)."
 
 
 def _now() -> datetime:
@@ -59,44 +42,26 @@ def vietnam_today() -> str:
     return datetime.now(LOCAL_TIME).date().isoformat()
 
 
-def after_state_change(session: Session, submission: Submission, *, answers_changed: bool = False) -> None:
-    """Keep the stored scores (household_result) in step: rescore when answers changed, else copy the state."""
-    if answers_changed:
-        store_score(session, submission)
-    else:
-        sync_state(session, submission)
-
-
-def submission_in_scope(session: Session, user: User, value: str) -> Submission:
-    """The submission named by ``value`` (a UUID) when it lies in the user's area; else ReviewNotFound (its
-    existence outside the area is not revealed)."""
-    uuid = normalise_uuid(value)
-    submission = session.scalar(select(Submission).where(Submission.uuid == uuid)) if uuid else None
-    if submission is None or not user.covers(submission.village):
-        raise ReviewNotFound("Không tìm thấy phiếu (hoặc phiếu nằm ngoài địa bàn của bạn).")
-    return submission
-
-
 def _require_reviewer(user: User) -> None:
     if user.role not in REVIEW_ROLES:
-        raise ReviewForbidden("Chỉ giám sát và quản trị được duyệt phiếu.")
+        raise SubmissionForbidden("Chỉ giám sát và quản trị được duyệt phiếu.")
 
 
 def _where(submission: Submission) -> str:
     return f"hộ {submission.household.code}, đợt {submission.survey_round.code}"
 
 
-def _refused(err: TransitionRefused) -> ReviewError:
-    return ReviewInvalid(err.message) if err.reason == "comment" else ReviewConflict(err.message)
+def _refused(err: TransitionRefused) -> SubmissionError:
+    return SubmissionInvalid(err.message) if err.reason == "comment" else SubmissionConflict(err.message)
 
 
 def decide(session: Session, user: User, submission: Submission, to_state: str, comment: str | None = "",
            *, bulk: bool = False) -> SubmissionComment:
-    """Set a reviewer state (has_issues, approved, rejected). Raises ReviewError (403 role, 404 area, 409 illegal
+    """Set a reviewer state (has_issues, approved, rejected). Raises SubmissionError (403 role, 404 area, 409 illegal
     transition, 422 missing comment). Returns the comment row recorded for the decision."""
     _require_reviewer(user)
     if not user.covers(submission.village):
-        raise ReviewNotFound("Không tìm thấy phiếu (hoặc phiếu nằm ngoài địa bàn của bạn).")
+        raise SubmissionNotFound(OUTSIDE)
     try:
         transition = review_states.check_review(submission.state, (to_state or "").strip(), comment)
     except TransitionRefused as err:
@@ -109,33 +74,32 @@ def decide(session: Session, user: User, submission: Submission, to_state: str, 
     session.add(entry)
     how = "Duyệt hàng loạt" if bulk else "Duyệt"
     note = f". Nhận xét: {transition.comment}" if transition.comment else ""
-    record(session, user=user, action="submission.review", entity_type="submission", entity_id=submission.uuid,
-           summary=f"{how} phiếu {_where(submission)}: {transition.summary}{note}",
-           before={"state": transition.from_state},
-           after={"state": transition.to_state, "comment": transition.comment, "bulk": bulk})
-    after_state_change(session, submission)
+    line = AuditLine("submission.review", f"{how} phiếu {_where(submission)}: {transition.summary}{note}",
+                     before={"state": transition.from_state},
+                     after={"state": transition.to_state, "comment": transition.comment, "bulk": bulk})
+    emit(session, Event("reviewed", submission, user, [line]))
     return entry
 
 
 def add_comment(session: Session, user: User, submission: Submission, body: str) -> SubmissionComment:
     """Append a comment to the thread (no state change). Enumerators may answer on their own submissions."""
     if user.role not in COMMENT_ROLES:
-        raise ReviewForbidden("Tài khoản chỉ xem, không được viết nhận xét.")
+        raise SubmissionForbidden("Tài khoản chỉ xem, không được viết nhận xét.")
     if not user.covers(submission.village):
-        raise ReviewNotFound("Không tìm thấy phiếu (hoặc phiếu nằm ngoài địa bàn của bạn).")
+        raise SubmissionNotFound(OUTSIDE)
     if user.role == "enumerator" and submission.enumerator_id != user.id:
-        raise ReviewForbidden("Điều tra viên chỉ viết nhận xét trên phiếu của mình.")
+        raise SubmissionForbidden("Điều tra viên chỉ viết nhận xét trên phiếu của mình.")
     body = (body or "").strip()
     if not body:
-        raise ReviewInvalid("Nhận xét không được để trống.", {"body": "Hãy nhập nội dung nhận xét"})
+        raise SubmissionInvalid("Nhận xét không được để trống.", {"body": "Hãy nhập nội dung nhận xét"})
     if len(body) > review_states.MAX_COMMENT_LENGTH:
-        raise ReviewInvalid(f"Nhận xét dài quá {review_states.MAX_COMMENT_LENGTH} ký tự.")
+        raise SubmissionInvalid(f"Nhận xét dài quá {review_states.MAX_COMMENT_LENGTH} ký tự.")
     entry = SubmissionComment(submission=submission, author_id=user.id, body=body, from_state="", to_state="",
                               created_at=_now())
     session.add(entry)
+    session.flush()
     record(session, user=user, action="submission.comment", entity_type="submission", entity_id=submission.uuid,
            summary=f"Nhận xét phiếu {_where(submission)}: {body}", after={"state": submission.state, "comment": body})
-    session.flush()
     return entry
 
 
@@ -154,34 +118,34 @@ def correct(session: Session, user: User, submission: Submission, path: str, raw
     ``edited``. The new answer set must pass the questionnaire's checks as a sent submission."""
     _require_reviewer(user)
     if not user.covers(submission.village):
-        raise ReviewNotFound("Không tìm thấy phiếu (hoặc phiếu nằm ngoài địa bàn của bạn).")
+        raise SubmissionNotFound(OUTSIDE)
     try:
         to_state = review_states.check_system(submission.state, "correct")
     except TransitionRefused as err:
-        raise ReviewConflict(err.message) from err
+        raise SubmissionConflict(err.message) from err
     reason = (reason or "").strip()
     if not reason:
-        raise ReviewInvalid("Sửa phiếu phải ghi lý do.", {"reason": "Hãy ghi lý do sửa"})
+        raise SubmissionInvalid("Sửa phiếu phải ghi lý do.", {"reason": "Hãy ghi lý do sửa"})
     if len(reason) > MAX_REASON_LENGTH:
-        raise ReviewInvalid(f"Lý do dài quá {MAX_REASON_LENGTH} ký tự.", {"reason": "Quá dài"})
+        raise SubmissionInvalid(f"Lý do dài quá {MAX_REASON_LENGTH} ký tự.", {"reason": "Quá dài"})
     defn = get_definition(submission.questionnaire_version)
     question = question_at(defn, path)
     if question is None or not question.is_answerable or question.read_only:
-        raise ReviewInvalid("Không có câu hỏi này trong phiếu, hoặc câu này không sửa tay được.", {"path": path})
+        raise SubmissionInvalid("Không có câu hỏi này trong phiếu, hoặc câu này không sửa tay được.", {"path": path})
     raw = None if raw_value in (None, "", []) else raw_value
     try:
         answers = set_answer(submission.answers or {}, path, raw)
     except KeyError as err:
-        raise ReviewInvalid("Không có câu trả lời này trong phiếu.", {"path": path}) from err
+        raise SubmissionInvalid("Không có câu trả lời này trong phiếu.", {"path": path}) from err
     check = validate_answers(defn, answers, submit=True, today=today or vietnam_today())
     if not check.ok:
         first = next(iter(check.errors.items()))
-        raise ReviewInvalid(f"Câu trả lời mới chưa hợp lệ: {path_label(defn, first[0])}: {first[1]}", check.errors)
+        raise SubmissionInvalid(f"Câu trả lời mới chưa hợp lệ: {path_label(defn, first[0])}: {first[1]}", check.errors)
     old_text = value_text(defn, question.name, current_value(submission.answers or {}, path))
     new_text = value_text(defn, question.name, current_value(check.answers, path))
     digest = answers_hash(check.answers, True)
     if digest == submission.answers_hash:
-        raise ReviewInvalid("Câu trả lời mới giống câu trả lời cũ, không có gì để sửa.", {"value": "Không thay đổi"})
+        raise SubmissionInvalid("Câu trả lời mới giống câu trả lời cũ, không có gì để sửa.", {"value": "Không thay đổi"})
     from_state = submission.state
     submission.answers, submission.answers_hash = check.answers, digest
     submission.version_number += 1
@@ -195,13 +159,13 @@ def correct(session: Session, user: User, submission: Submission, path: str, raw
     body = f"Sửa “{label}”: {old_text} → {new_text}. Lý do: {reason}"
     session.add(SubmissionComment(submission=submission, author_id=user.id, body=body, from_state=from_state,
                                   to_state=to_state, created_at=_now()))
-    record(session, user=user, action="submission.correct", entity_type="submission", entity_id=submission.uuid,
-           summary=f"Giám sát sửa phiếu {_where(submission)} (phiên bản {submission.version_number}): {body}",
-           before={"state": from_state, "version_number": submission.version_number - 1, "path": path,
-                   "value": old_text},
-           after={"state": to_state, "version_number": submission.version_number, "path": path, "value": new_text,
-                  "comment": reason})
-    after_state_change(session, submission, answers_changed=True)
+    line = AuditLine("submission.correct",
+                     f"Giám sát sửa phiếu {_where(submission)} (phiên bản {submission.version_number}): {body}",
+                     before={"state": from_state, "version_number": submission.version_number - 1, "path": path,
+                             "value": old_text},
+                     after={"state": to_state, "version_number": submission.version_number, "path": path,
+                            "value": new_text, "comment": reason})
+    emit(session, Event("corrected", submission, user, [line]))
     return Correction(version, path, label, old_text, new_text)
 
 
@@ -232,3 +196,34 @@ def bulk_approve(session: Session, user: User, uuids: list[str]) -> BulkOutcome:
             outcome.approved.append(submission)
     session.flush()
     return outcome
+
+
+def choose_counted(session: Session, user: User, submission: Submission, comment: str | None = "") -> Submission:
+    """A supervisor says "phiếu này được tính": this sent submission is the one that counts for its household in
+    the round, over the others that compete with it. Recorded with who and when (and an audit entry)."""
+    _require_reviewer(user)
+    if not user.covers(submission.village):
+        raise SubmissionNotFound(OUTSIDE)
+    if submission.state not in review_states.SENT_STATES:
+        raise SubmissionConflict(f"Phiếu đang ở trạng thái “{review_states.label(submission.state)}”: chỉ chọn "
+                                 f"được phiếu đã gửi và chưa bị loại.")
+    if submission.chosen_at is not None:
+        raise SubmissionConflict("Phiếu này đã được chọn là phiếu được tính của hộ.")
+    comment = (comment or "").strip()
+    if len(comment) > MAX_REASON_LENGTH:
+        raise SubmissionInvalid(f"Nhận xét dài quá {MAX_REASON_LENGTH} ký tự.", {"comment": "Quá dài"})
+    before = None
+    for other in household_submissions(session, submission.round_id, submission.household_id):
+        if other.chosen_at is not None:
+            before = other.uuid
+            other.chosen_at, other.chosen_by_id = None, None
+    session.flush()  # at most one chosen submission per household and round
+    submission.chosen_at, submission.chosen_by_id = _now(), user.id
+    body = "Chọn phiếu này là phiếu được tính của hộ." + (f" {comment}" if comment else "")
+    session.add(SubmissionComment(submission=submission, author_id=user.id, body=body, from_state="",
+                                  to_state="", created_at=_now()))
+    line = AuditLine("submission.choose", f"Chọn phiếu được tính cho {_where(submission)}"
+                                          + (f". Nhận xét: {comment}" if comment else ""),
+                     before={"chosen": before}, after={"chosen": submission.uuid, "comment": comment})
+    emit(session, Event("chosen", submission, user, [line]))
+    return submission

@@ -2,17 +2,18 @@
 
 A flag is ``{"code": ..., "message": "Vietnamese"}`` in ``Submission.flags``. Codes computed here:
 
-- ``income_outlier``: the household's income is far above the median of the other submissions of its commune in
-  the round (at least ``income_min_peers`` of them, so that a median means something);
+- ``income_outlier``: the household's income is far above the median of the other sent submissions of its commune
+  in the round (at least ``income_min_peers`` of them, so that a median means something), read from the commune's
+  incrementally kept ``IncomeSummary`` (``stats.py``), so a save costs the same in a full commune as in an empty one;
 - ``fast_completion``: ``finished_at - started_at`` is shorter than ``seconds_per_answer`` times the number of
   answers typed (so a short household is not flagged for a long form's time);
 - ``identical_answers``: the same enumerator sent ``identical_min`` or more answer sets of the round that are the
   same once free text and dates (names, interview day) are left out: a sign of copied forms;
-- ``duplicate_household``: the household has another submission in the round (the submission service already
-  sets it on the second, not-current submission; here both sides get it).
+- ``duplicate_household``: the household has two or more sent submissions and no supervisor has chosen the one
+  that counts; set and cleared by the counting rule (``counting.py``), not here.
 
-``apply_flags`` stores them, keeping any flag with another code that someone else set, and brings the other
-submissions involved in an ``identical_answers`` or ``duplicate_household`` finding up to date.
+``apply_flags`` stores them, keeping any flag with another code, and gives the others of an ``identical_answers``
+finding the flag too. The lifecycle (``lifecycle.py``) runs it on every sent, resubmitted or corrected submission.
 """
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timezone
-from statistics import median
 from typing import Any
 
 from sqlalchemy import select
@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session
 
 from ..core.formatting import format_int
 from ..core.questionnaire import Definition
-from ..models import Area, Submission
+from ..models import Submission
 from ..surveys.questionnaires import get_definition
+from .stats import income_of, peer_median
 
 FLAG_LABELS = {
     "income_outlier": "Thu nhập cao bất thường",
@@ -38,8 +39,7 @@ FLAG_LABELS = {
     "identical_answers": "Nhiều phiếu giống hệt nhau",
     "duplicate_household": "Hộ khảo sát hai lần",
 }
-COMPUTED_CODES = tuple(FLAG_LABELS)
-PEER_STATES = ("submitted", "edited", "has_issues", "approved")
+COMPUTED_CODES = ("income_outlier", "fast_completion", "identical_answers")  # duplicate_household: counting.py
 
 
 @dataclass(frozen=True)
@@ -102,23 +102,14 @@ def _seconds(submission: Submission) -> float | None:
     return (end - start).total_seconds()
 
 
-def _income_flag(session: Session, submission: Submission, settings: FlagSettings) -> dict | None:
-    value = (submission.answers or {}).get(settings.income_question)
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+def _income_flag(session: Session, defn: Definition, submission: Submission, settings: FlagSettings) -> dict | None:
+    if settings.income_question not in defn.questions:
+        return None  # this questionnaire asks no income: the flag does not apply
+    value = income_of(submission.answers, settings.income_question)
+    if value is None:
         return None
-    village = session.get(Area, submission.village_id)
-    if village is None or village.parent_id is None:
-        return None
-    income = Submission.answers[settings.income_question].as_float()
-    peers = [v for v in session.scalars(
-        select(income).join(Area, Submission.village_id == Area.id)
-        .where(Area.parent_id == village.parent_id, Submission.round_id == submission.round_id,
-               Submission.state.in_(PEER_STATES), Submission.id != submission.id, income.is_not(None)))
-        if v is not None and v > 0]
-    if len(peers) < settings.income_min_peers:
-        return None
-    middle = median(peers)
-    if value <= settings.income_factor * middle:
+    peers, middle = peer_median(session, submission)
+    if peers < settings.income_min_peers or middle is None or value <= settings.income_factor * middle:
         return None
     factor = f"{settings.income_factor:g}".replace(".", ",")
     return _flag("income_outlier", f"Thu nhập bình quân {format_int(round(value))} đ/người/tháng, hơn {factor} lần "
@@ -138,15 +129,15 @@ def _speed_flag(defn: Definition, submission: Submission, settings: FlagSettings
                                     f"({max(seconds, 0):.0f} giây), quá nhanh để hỏi thật")
 
 
-def _identical(session: Session, defn: Definition, submission: Submission, settings: FlagSettings) -> list[int]:
-    """Ids of the enumerator's submissions in the round with the same fingerprint (this one included), when
-    there are at least ``identical_min``; else []."""
-    if submission.enumerator_id is None:
+def _identical(session: Session, submission: Submission, settings: FlagSettings) -> list[int]:
+    """Ids of the enumerator's sent submissions in the round with the same fingerprint (this one first), when
+    there are at least ``identical_min``; else [] (one indexed lookup)."""
+    if submission.enumerator_id is None or submission.answers_fingerprint is None:
         return []
-    mine = answer_fingerprint(defn, submission.answers or {})
     rows = session.scalars(select(Submission.id).where(
         Submission.round_id == submission.round_id, Submission.enumerator_id == submission.enumerator_id,
-        Submission.answers_fingerprint == mine, Submission.state != "draft", Submission.id != submission.id))
+        Submission.answers_fingerprint == submission.answers_fingerprint, Submission.state != "draft",
+        Submission.id != submission.id))
     same = [submission.id] + list(rows)
     return same if len(same) >= settings.identical_min else []
 
@@ -156,58 +147,38 @@ def _identical_flag(count: int) -> dict:
                                       f"(không kể tên và ngày) trong đợt này")
 
 
-def _other_household_submissions(session: Session, submission: Submission) -> list[int]:
-    return list(session.scalars(select(Submission.id).where(
-        Submission.round_id == submission.round_id, Submission.household_id == submission.household_id,
-        Submission.id != submission.id)))
-
-
-def _duplicate_flag() -> dict:
-    return _flag("duplicate_household", "Hộ đã có phiếu khác trong đợt này")
-
-
 def compute_flags(session: Session, submission: Submission, settings: FlagSettings = DEFAULT_SETTINGS) -> list[dict]:
-    """The quality flags of ``submission`` (a list of {"code", "message"}), computed from the database; writes
-    nothing. Drafts have none."""
-    session.flush()
+    """The computed quality flags of ``submission`` (a list of {"code", "message"}); writes nothing. Drafts have
+    none. Reads the fingerprint and the commune's income summary the lifecycle keeps."""
     if submission.state == "draft":
         return []
     defn = get_definition(submission.questionnaire_version)
-    flags = [_income_flag(session, submission, settings), _speed_flag(defn, submission, settings)]
-    same = _identical(session, defn, submission, settings)
+    flags = [_income_flag(session, defn, submission, settings), _speed_flag(defn, submission, settings)]
+    same = _identical(session, submission, settings)
     if same:
         flags.append(_identical_flag(len(same)))
-    if _other_household_submissions(session, submission):
-        flags.append(_duplicate_flag())
     return [f for f in flags if f is not None]
 
 
-def _merged(existing: list | None, computed: list[dict], codes=COMPUTED_CODES) -> list[dict]:
+def replace_flags(existing: list | None, computed: list[dict], codes=COMPUTED_CODES) -> list[dict]:
+    """``existing`` without the flags of ``codes``, plus ``computed``."""
     kept = [f for f in (existing or []) if isinstance(f, Mapping) and f.get("code") not in codes]
     return kept + computed
 
 
 def _add_flag(submission: Submission, flag: dict) -> None:
-    flags = [f for f in (submission.flags or []) if not (isinstance(f, Mapping) and f.get("code") == flag["code"])]
-    submission.flags = flags + [flag]
+    submission.flags = replace_flags(submission.flags, [flag], (flag["code"],))
 
 
 def apply_flags(session: Session, submission: Submission, settings: FlagSettings = DEFAULT_SETTINGS) -> list[dict]:
-    """Compute and store the flags of ``submission``; give the flag to the other submissions an identical-answers
-    or duplicate-household finding involves. Flushes; returns the submission's flags."""
-    submission.answers_fingerprint = answer_fingerprint(get_definition(submission.questionnaire_version),
-                                                        submission.answers or {})
+    """Compute and store the flags of ``submission``; give the identical-answers flag to the others it involves.
+    Returns the submission's flags."""
     computed = compute_flags(session, submission, settings)
-    submission.flags = _merged(submission.flags, computed)
-    codes = {f["code"] for f in computed}
-    if "identical_answers" in codes:
-        defn = get_definition(submission.questionnaire_version)
-        same = _identical(session, defn, submission, settings)
+    merged = replace_flags(submission.flags, computed)
+    if merged != (submission.flags or []):
+        submission.flags = merged
+    if any(f["code"] == "identical_answers" for f in computed):
+        same = _identical(session, submission, settings)
         for other in session.scalars(select(Submission).where(Submission.id.in_(same), Submission.id != submission.id)):
             _add_flag(other, _identical_flag(len(same)))
-    if "duplicate_household" in codes:
-        others = _other_household_submissions(session, submission)
-        for other in session.scalars(select(Submission).where(Submission.id.in_(others))):
-            _add_flag(other, _duplicate_flag())
-    session.flush()
     return list(submission.flags)

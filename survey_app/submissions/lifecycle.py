@@ -1,0 +1,102 @@
+"""What happens after each event in a submission's life: ONE table of handlers (after ODK Central's
+``lib/worker/jobs.js``), run synchronously in the request's transaction.
+
+The producers (the save service, review decisions, corrections, the supervisor's choice) only build an
+``Event`` and call ``emit``; they never call the consumers. To make something happen after an event, add a
+handler to ``HANDLERS``. Handlers run in the listed order, share the event, and flush nothing themselves beyond
+what they need; the caller's transaction boundary commits or rolls everything back together.
+
+| event         | raised by                                           | handlers                                        |
+|---------------|-----------------------------------------------------|-------------------------------------------------|
+| draft_saved   | save service: a new or updated draft                | audit, count                                    |
+| submitted     | save service: a draft sent, or a new sent one       | audit, fingerprint, count, income, flags, score |
+| resubmitted   | save service: a returned submission sent again      | audit, fingerprint, count, income, flags, score |
+| corrected     | decisions.correct: a supervisor's new version       | audit, fingerprint, count, income, flags, score |
+| reviewed      | decisions.decide / bulk_approve                     | audit, count, income, sync                      |
+| chosen        | decisions.choose_counted: "phiếu này được tính"      | audit, count, sync                              |
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..models import Submission, User, record
+from ..scoring.store import store_score, sync_states
+from ..surveys.questionnaires import get_definition
+from . import counting, flags, stats
+
+
+@dataclass
+class AuditLine:
+    action: str
+    summary: str
+    before: Any = None
+    after: Any = None
+
+
+@dataclass
+class Event:
+    name: str
+    submission: Submission
+    user: User | None
+    audit: list[AuditLine] = field(default_factory=list)
+    # Filled in by the handlers for the ones after them:
+    changed_siblings: set[int] = field(default_factory=set)
+
+
+Handler = Callable[[Session, Event], None]
+
+
+def _audit(session: Session, event: Event) -> None:
+    session.flush()  # a new submission needs its id for the entity reference
+    for line in event.audit:
+        record(session, user=event.user, action=line.action, entity_type="submission",
+               entity_id=event.submission.uuid, summary=line.summary, before=line.before, after=line.after)
+
+
+def _fingerprint(session: Session, event: Event) -> None:
+    submission = event.submission
+    submission.answers_fingerprint = flags.answer_fingerprint(get_definition(submission.questionnaire_version),
+                                                              submission.answers or {})
+
+
+def _count(session: Session, event: Event) -> None:
+    event.changed_siblings |= counting.settle(session, event.submission)
+
+
+def _income(session: Session, event: Event) -> None:
+    stats.update_income(session, event.submission, flags.DEFAULT_SETTINGS.income_question)
+
+
+def _flags(session: Session, event: Event) -> None:
+    flags.apply_flags(session, event.submission)
+
+
+def _score(session: Session, event: Event) -> None:
+    store_score(session, event.submission, siblings=event.changed_siblings)
+
+
+def _sync(session: Session, event: Event) -> None:
+    sync_states(session, {event.submission.id} | event.changed_siblings)
+
+
+SAVED = (_audit, _fingerprint, _count, _income, _flags, _score)
+
+HANDLERS: dict[str, tuple[Handler, ...]] = {
+    "draft_saved": (_audit, _count, _sync),
+    "submitted": SAVED,
+    "resubmitted": SAVED,
+    "corrected": SAVED,
+    "reviewed": (_audit, _count, _income, _sync),
+    "chosen": (_audit, _count, _sync),
+}
+
+
+def emit(session: Session, event: Event) -> None:
+    """Run the event's handlers in order (a KeyError for an unknown event is a programming error)."""
+    for handler in HANDLERS[event.name]:
+        handler(session, event)
+    session.flush()

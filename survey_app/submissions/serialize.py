@@ -1,0 +1,41 @@
+"""What the API returns for a submission."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from ..models import Submission
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # SQLite gives back naive UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.isoformat()
+
+
+def submission_json(submission: Submission) -> dict:
+    """What the API returns for a submission."""
+    qv = submission.questionnaire_version
+    return {
+        "uuid": submission.uuid,
+        "household": submission.household.code,
+        "round": submission.survey_round.code,
+        "form_id": qv.form_id,
+        "form_version": qv.version,
+        "state": submission.state,
+        "state_label": submission.state_label,
+        "is_current": submission.is_current,
+        "chosen": submission.chosen_at is not None,
+        "version_number": submission.version_number,
+        "answers": submission.answers,
+        "flags": list(submission.flags or []),
+        "source": submission.source,
+        "enumerator": submission.enumerator.username if submission.enumerator else None,
+        "village": submission.village.code,
+        "started_at": _iso(submission.started_at),
+        "finished_at": _iso(submission.finished_at),
+        "submitted_at": _iso(submission.submitted_at),
+        "created_at": _iso(submission.created_at),
+        "updated_at": _iso(submission.updated_at),
+    }

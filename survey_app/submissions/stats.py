@@ -1,0 +1,140 @@
+"""Per-commune income summaries, kept incrementally so the income-outlier flag never rereads the commune.
+
+Every sent submission (``SENT_STATES``) with a positive income adds one to its bin of the commune's
+``IncomeSummary`` for the round; leaving those states (rejected) or changing the income takes the old
+contribution (``Submission.counted_income``) back out. Bins are logarithmic, 1% wide, each holding its count and
+the sum of its incomes: the median read back is the mean of the middle bin, within half a percent of the exact
+median (exact when the middle bin holds one value), which is ample for "more than three times the median".
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..core.review_states import SENT_STATES
+from ..models import Area, IncomeSummary, Submission
+from .upsert import insert_ignore
+
+BIN_RATIO = 1.01
+_LOG_RATIO = math.log(BIN_RATIO)
+
+
+def income_bin(value: float) -> str:
+    return str(math.floor(math.log(value) / _LOG_RATIO))
+
+
+def median_of(histogram: Mapping[str, list], *, leave_out: float | None = None) -> tuple[int, float | None]:
+    """(count, median) of a histogram ``{bin: [count, sum]}``, with one ``leave_out`` value (the submission's own)
+    taken out first."""
+    bins = {key: [n, total] for key, (n, total) in histogram.items() if n > 0}
+    if leave_out is not None:
+        own = bins.get(income_bin(leave_out))
+        if own is not None:
+            own[0] -= 1
+            own[1] -= leave_out
+    ordered = [(n, total / n) for _key, (n, total) in sorted(bins.items(), key=lambda item: int(item[0])) if n > 0]
+    count = sum(n for n, _mean in ordered)
+    if count == 0:
+        return 0, None
+
+    def at(rank: int) -> float:  # rank 0-based
+        seen = 0
+        for n, mean in ordered:
+            seen += n
+            if rank < seen:
+                return mean
+        return ordered[-1][1]
+
+    if count % 2:
+        return count, at(count // 2)
+    return count, (at(count // 2 - 1) + at(count // 2)) / 2
+
+
+def income_of(answers: Mapping | None, question: str | None) -> float | None:
+    """The positive income answered to ``question``, else None (no question, not answered, not a number)."""
+    if not question:
+        return None
+    value = (answers or {}).get(question)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        return None
+    return float(value)
+
+
+def add_to(histogram: dict, value: float, sign: int) -> None:
+    """Add (sign 1) or take out (sign -1) one value, in place."""
+    key = income_bin(value)
+    n, total = histogram.get(key, (0, 0.0))
+    n, total = n + sign, total + sign * value
+    if n <= 0:
+        histogram.pop(key, None)
+    else:
+        histogram[key] = [n, total]
+
+
+def commune_of(session: Session, submission: Submission) -> int | None:
+    village = submission.village if submission.village is not None else session.get(Area, submission.village_id)
+    return village.parent_id if village is not None else None
+
+
+def summary_for_update(session: Session, round_id: int, commune_id: int) -> IncomeSummary:
+    """The commune's summary row, created when missing, locked for this transaction on PostgreSQL."""
+    insert_ignore(session, IncomeSummary, {"round_id": round_id, "commune_id": commune_id, "count": 0,
+                                           "histogram": {}}, ("round_id", "commune_id"))
+    return session.scalar(select(IncomeSummary).where(IncomeSummary.round_id == round_id,
+                                                      IncomeSummary.commune_id == commune_id)
+                          .with_for_update().execution_options(populate_existing=True))
+
+
+def peer_median(session: Session, submission: Submission) -> tuple[int, float | None]:
+    """(how many other sent submissions of the commune have an income, their median) from the summary."""
+    commune_id = commune_of(session, submission)
+    if commune_id is None:
+        return 0, None
+    summary = session.get(IncomeSummary, (submission.round_id, commune_id))
+    if summary is None:
+        return 0, None
+    return median_of(summary.histogram or {}, leave_out=submission.counted_income)
+
+
+def update_income(session: Session, submission: Submission, question: str | None) -> None:
+    """Bring the submission's contribution to its commune's summary in line with its state and answers."""
+    wanted = income_of(submission.answers, question) if submission.state in SENT_STATES else None
+    if wanted == submission.counted_income:
+        return
+    commune_id = commune_of(session, submission)
+    if commune_id is None:
+        return
+    summary = summary_for_update(session, submission.round_id, commune_id)
+    histogram = {key: list(value) for key, value in (summary.histogram or {}).items()}
+    if submission.counted_income is not None:
+        add_to(histogram, submission.counted_income, -1)
+    if wanted is not None:
+        add_to(histogram, wanted, 1)
+    summary.histogram = histogram
+    summary.count = sum(n for n, _total in histogram.values())
+    submission.counted_income = wanted
+
+
+def rebuild_income_summaries(session: Session, round_id: int, question: str | None) -> int:
+    """Recount every summary of the round from the stored answers (after a migration or a change of the income
+    question). Returns the number of submissions counted."""
+    session.query(IncomeSummary).filter(IncomeSummary.round_id == round_id).delete(synchronize_session=False)
+    histograms: dict[int, dict[str, list]] = {}
+    counted = 0
+    rows = session.execute(select(Submission, Area.parent_id).join(Area, Submission.village_id == Area.id)
+                           .where(Submission.round_id == round_id)).all()
+    for submission, commune_id in rows:
+        wanted = income_of(submission.answers, question) if submission.state in SENT_STATES else None
+        submission.counted_income = wanted if commune_id is not None else None
+        if wanted is None or commune_id is None:
+            continue
+        add_to(histograms.setdefault(commune_id, {}), wanted, 1)
+        counted += 1
+    for commune_id, histogram in histograms.items():
+        session.add(IncomeSummary(round_id=round_id, commune_id=commune_id,
+                                  count=sum(n for n, _total in histogram.values()), histogram=histogram))
+    session.flush()
+    return counted
