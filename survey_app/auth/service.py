@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..models import ROLES, ApiToken, Area, User, record
@@ -143,7 +143,8 @@ TOKEN_TOUCH_SECONDS = 60  # `last_used_at` is kept to the minute: reading with a
 def token_for(session: Session, token: str) -> ApiToken | None:
     """The live token row (not revoked, active account) for a presented token, or None. Writes nothing."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token),
-                                                ApiToken.revoked.is_(False)))
+                                                ApiToken.revoked.is_(False))
+                         .options(joinedload(ApiToken.user).selectinload(User.areas)))
     if row is None or not row.user.active:
         return None
     return row

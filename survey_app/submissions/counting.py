@@ -36,33 +36,44 @@ def household_submissions(session: Session, round_id: int, household_id: int) ->
 def settle(session: Session, submission: Submission) -> set[int]:
     """Make the rule's pick current and flag competing submissions. Returns the ids of the household's other
     submissions whose ``is_current`` changed (their stored results need the new value)."""
-    session.flush()
-    siblings = household_submissions(session, submission.round_id, submission.household_id)
-    decision = decide_current(Candidate(id=s.id, state=s.state, sent_at=s.submitted_at, updated_at=s.updated_at,
-                                        chosen=s.chosen_at is not None) for s in siblings)
+    siblings = _with(household_submissions(session, submission.round_id, submission.household_id), submission)
+    decision = _decide(siblings)
     changed: set[int] = set()
-    losing = [s for s in siblings if s.is_current and s.id != decision.current]
+    losing = [s for n, s in enumerate(siblings) if s.is_current and n != decision.current]
     for other in losing:
         other.is_current = False
         changed.add(other.id)
-    if losing:
-        session.flush()  # the old current is off before the new one is on (one current per household and round)
-    for other in siblings:
-        if other.id == decision.current and not other.is_current:
+    if losing and submission.id is not None:
+        session.flush()  # the old current is off before the new one is on (one current per household and round;
+        # a new submission is inserted after the updates of the same flush)
+    for position, other in enumerate(siblings):
+        if position == decision.current and not other.is_current:
             other.is_current = True
             changed.add(other.id)
         flags = _without_duplicate(other.flags)
-        if other.id in decision.competing:
+        if position in decision.competing:
             flags.append(duplicate_flag(len(decision.competing)))
         if flags != list(other.flags or []):
             other.flags = flags
     changed.discard(submission.id)
+    changed.discard(None)
     return changed
+
+
+def _with(siblings: list[Submission], submission: Submission) -> list[Submission]:
+    """The household's submissions with ``submission`` among them (a new one is not in the database yet)."""
+    return siblings if any(s is submission for s in siblings) else siblings + [submission]
+
+
+def _decide(siblings: list[Submission]):
+    """The rule's decision, naming submissions by their position in ``siblings`` (ordered by id, new ones last),
+    so a submission not inserted yet takes part too."""
+    return decide_current(Candidate(id=n, state=s.state, sent_at=s.submitted_at, updated_at=s.updated_at,
+                                    chosen=s.chosen_at is not None) for n, s in enumerate(siblings))
 
 
 def competing_ids(session: Session, submission: Submission) -> list[int]:
     """The household's other sent submissions that compete with this one (for the review page)."""
-    siblings = household_submissions(session, submission.round_id, submission.household_id)
-    decision = decide_current(Candidate(id=s.id, state=s.state, sent_at=s.submitted_at, updated_at=s.updated_at,
-                                        chosen=s.chosen_at is not None) for s in siblings)
-    return [i for i in decision.competing if i != submission.id]
+    siblings = _with(household_submissions(session, submission.round_id, submission.household_id), submission)
+    decision = _decide(siblings)
+    return [siblings[n].id for n in sorted(decision.competing) if siblings[n] is not submission]

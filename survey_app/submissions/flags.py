@@ -134,11 +134,12 @@ def _identical(session: Session, submission: Submission, settings: FlagSettings)
     there are at least ``identical_min``; else [] (one indexed lookup)."""
     if submission.enumerator_id is None or submission.answers_fingerprint is None:
         return []
-    rows = session.scalars(select(Submission.id).where(
+    query = select(Submission.id).where(
         Submission.round_id == submission.round_id, Submission.enumerator_id == submission.enumerator_id,
-        Submission.answers_fingerprint == submission.answers_fingerprint, Submission.state != "draft",
-        Submission.id != submission.id))
-    same = [submission.id] + list(rows)
+        Submission.answers_fingerprint == submission.answers_fingerprint, Submission.state != "draft")
+    if submission.id is not None:  # a new submission is not in the database yet
+        query = query.where(Submission.id != submission.id)
+    same = [submission.id] + list(session.scalars(query))
     return same if len(same) >= settings.identical_min else []
 
 
@@ -179,6 +180,7 @@ def apply_flags(session: Session, submission: Submission, settings: FlagSettings
         submission.flags = merged
     if any(f["code"] == "identical_answers" for f in computed):
         same = _identical(session, submission, settings)
-        for other in session.scalars(select(Submission).where(Submission.id.in_(same), Submission.id != submission.id)):
+        others = [i for i in same if i is not None and i != submission.id]
+        for other in session.scalars(select(Submission).where(Submission.id.in_(others))):
             _add_flag(other, _identical_flag(len(same)))
     return list(submission.flags)

@@ -3,8 +3,8 @@
 
 The producers (the save service, review decisions, corrections, the supervisor's choice) only build an
 ``Event`` and call ``emit``; they never call the consumers. To make something happen after an event, add a
-handler to ``HANDLERS``. Handlers run in the listed order, share the event, and flush nothing themselves beyond
-what they need; the caller's transaction boundary commits or rolls everything back together.
+handler to ``HANDLERS``. Handlers run in the listed order with autoflush off, share the event, and flush only
+when they need the database to hold their work (stored scores need the submission's id); the caller's transaction boundary commits or rolls everything back together.
 
 | event         | raised by                                           | handlers                                        |
 |---------------|-----------------------------------------------------|-------------------------------------------------|
@@ -51,7 +51,6 @@ Handler = Callable[[Session, Event], None]
 
 
 def _audit(session: Session, event: Event) -> None:
-    session.flush()  # a new submission needs its id for the entity reference
     for line in event.audit:
         record(session, user=event.user, action=line.action, entity_type="submission",
                entity_id=event.submission.uuid, summary=line.summary, before=line.before, after=line.after)
@@ -96,7 +95,11 @@ HANDLERS: dict[str, tuple[Handler, ...]] = {
 
 
 def emit(session: Session, event: Event) -> None:
-    """Run the event's handlers in order (a KeyError for an unknown event is a programming error)."""
-    for handler in HANDLERS[event.name]:
-        handler(session, event)
+    """Run the event's handlers in order (a KeyError for an unknown event is a programming error).
+
+    Autoflush is off while they run: a new submission is inserted once, with the values every handler gave it
+    (current or not, flags, fingerprint, counted income), instead of being inserted and then updated."""
+    with session.no_autoflush:
+        for handler in HANDLERS[event.name]:
+            handler(session, event)
     session.flush()

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..core.questionnaire import validate_answers
 from ..core.review_states import check_system
@@ -61,7 +61,9 @@ def save_submission(session: Session, user: User, payload: SubmissionPayload, *,
     if not isinstance(payload.answers, Mapping):
         raise SubmissionInvalid("Câu trả lời phải là một đối tượng JSON.", {"answers": "Phải là một đối tượng"})
     household = _household_in_scope(session, user, payload.household_code)
-    survey_round = session.scalar(select(SurveyRound).where(SurveyRound.code == (payload.round_code or "").strip()))
+    survey_round = session.scalar(select(SurveyRound).where(SurveyRound.code == (payload.round_code or "").strip())
+                                  .options(selectinload(SurveyRound.areas),
+                                           joinedload(SurveyRound.questionnaire_version, innerjoin=True)))
     if survey_round is None:
         raise SubmissionNotFound(f"Không có đợt khảo sát mã '{payload.round_code}'.")
     existing = session.scalar(select(Submission).where(Submission.uuid == uuid))
@@ -94,6 +96,7 @@ def _household_in_scope(session: Session, user: User, code: str) -> Household:
     # FOR UPDATE serialises concurrent saves for one household on PostgreSQL, so the counting rule always sees the
     # other devices' submissions; on SQLite every write transaction starts with BEGIN IMMEDIATE (database.py).
     household = session.scalar(select(Household).where(Household.code == (code or "").strip())
+                               .options(joinedload(Household.village, innerjoin=True))
                                .with_for_update(of=Household))
     if household is None or not user.covers(household.village):
         raise SubmissionNotFound(f"Không tìm thấy hộ mã '{code}' (hoặc hộ nằm ngoài địa bàn của bạn).")
@@ -133,9 +136,11 @@ def _add_version(submission: Submission, user: User, reason: str) -> None:
 def _create(session: Session, user: User, payload: SubmissionPayload, uuid: str, household: Household,
             survey_round: SurveyRound, answers: dict, digest: str) -> Submission:
     submission = Submission(
-        uuid=uuid, survey_round=survey_round, household=household,
-        questionnaire_version_id=survey_round.questionnaire_version_id, village_id=household.village_id,
-        enumerator_id=user.id, state=check_system("draft", "submit") if payload.submit else "draft",
+        # Relationships and their ids both: the lifecycle's handlers read them before the row is inserted.
+        uuid=uuid, survey_round=survey_round, round_id=survey_round.id, household=household,
+        household_id=household.id, questionnaire_version=survey_round.questionnaire_version,
+        questionnaire_version_id=survey_round.questionnaire_version_id, village=household.village,
+        village_id=household.village_id, enumerator_id=user.id, state=check_system("draft", "submit") if payload.submit else "draft",
         is_current=False,  # the counting rule (lifecycle) decides
         answers=answers, answers_hash=digest, version_number=1, flags=[], source=payload.source,
         started_at=_aware(payload.started_at), finished_at=_aware(payload.finished_at),

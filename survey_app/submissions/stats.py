@@ -81,11 +81,13 @@ def commune_of(session: Session, submission: Submission) -> int | None:
 
 def summary_for_update(session: Session, round_id: int, commune_id: int) -> IncomeSummary:
     """The commune's summary row, created when missing, locked for this transaction on PostgreSQL."""
-    insert_ignore(session, IncomeSummary, {"round_id": round_id, "commune_id": commune_id, "count": 0,
-                                           "histogram": {}}, ("round_id", "commune_id"))
-    return session.scalar(select(IncomeSummary).where(IncomeSummary.round_id == round_id,
-                                                      IncomeSummary.commune_id == commune_id)
-                          .with_for_update().execution_options(populate_existing=True))
+    key = (round_id, commune_id)
+    summary = session.get(IncomeSummary, key, with_for_update=True, populate_existing=True)
+    if summary is None:
+        insert_ignore(session, IncomeSummary, {"round_id": round_id, "commune_id": commune_id, "count": 0,
+                                               "histogram": {}}, ("round_id", "commune_id"))
+        summary = session.get(IncomeSummary, key, with_for_update=True, populate_existing=True)
+    return summary
 
 
 def peer_median(session: Session, submission: Submission) -> tuple[int, float | None]:
