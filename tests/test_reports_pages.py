@@ -9,7 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from survey_app.core.formatting import format_ratio
+from survey_app.core.formatting import (
+    as_number, format_percent_change, format_ratio, percent_change_value, percent_value,
+)
 from survey_app.models import Area, OutcomeTarget
 from tests.conftest import csrf_token, login
 from tests.test_rollup_fixtures import expected_by_area, generate_small
@@ -46,6 +48,15 @@ def test_page_xlsx_and_json_agree(province, client, session):
         column = header.index(f"{outcome['label']} — số hộ")
         assert page[outcome["id"]] == (outcome["count"], outcome["population"]) == (total[column], total[column + 1])
         assert format_ratio(outcome["count"], outcome["population"]) in html
+        # One rounding everywhere (see tests/test_percent_rounding.py): the API's and the sheet's percentage.
+        assert outcome["percent"] == as_number(percent_value(outcome["count"], outcome["population"]))
+        assert total[header.index(f"{outcome['label']} — tỷ lệ (%)")] == outcome["percent"]
+        previous = outcome["previous"]
+        assert previous["change_points"] == as_number(percent_change_value(
+            outcome["count"], outcome["population"], previous["count"], previous["population"]))
+        change = format_percent_change(outcome["count"], outcome["population"], previous["count"],
+                                       previous["population"])
+        assert f"{change} điểm %" in html
     expected = expected_by_area(session, "CVD-2025")["KT-KPL"]
     assert api["area"]["denominator"] == expected.denominator
     # Children: one row per commune, the same in the three.

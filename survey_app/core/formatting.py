@@ -12,6 +12,10 @@ Rules shared by every formatter here:
 * ``None`` (an unanswered question, a missing figure) prints as ``MISSING`` ("—"), so
   templates never show "None".
 * A value that rounds to zero never prints a minus sign ("-0,0" becomes "0,0").
+* Every percentage the product computes (report page, PDF report, API, CSV and XLSX exports) goes through
+  :func:`percent_value`: half up to one decimal, from the exact fraction count/denominator (1/16 = 6,25% -> 6,3%),
+  never from a float percentage. The printed form (:func:`format_percent`) and the number carried by the API and
+  the spreadsheets (:func:`as_number`) are both built on it, so they cannot disagree.
 
 Pure Python: no Flask, no database.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 from numbers import Real
 
 MISSING = "—"
@@ -98,24 +103,91 @@ def format_answer_number(value: Number) -> str:
 
 
 def format_percent_value(value: Number | None, digits: int = 1) -> str:
-    """An already computed percentage: ``format_percent_value(15) -> "15,0%"``."""
+    """A percentage that was typed, not computed (a target such as 40,5): ``format_percent_value(15) -> "15,0%"``.
+
+    A rate computed from counts is printed with :func:`format_percent` instead, from its count and denominator.
+    """
     if value is None:
         return MISSING
     return format_decimal(value, digits) + "%"
 
 
-def format_percent(count: Number | None, denominator: Number | None, digits: int = 1) -> str:
-    """``count`` as a percentage of ``denominator``: ``(1714, 2598) -> "66,0%"``.
+def _exact(value: Number | Fraction) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(_to_decimal(value))
 
-    Returns ``MISSING`` ("—") when the denominator is 0 or either value is unknown,
-    because a rate over no household is not 0%, it does not exist.
-    """
+
+def round_half_up(value: Number | Fraction, digits: int = 1) -> Decimal:
+    """``value`` rounded half away from zero to ``digits`` decimals, exactly (a Fraction is not approximated):
+    ``round_half_up(Fraction(25, 4)) -> Decimal("6.3")``, ``round_half_up(-12.25) -> Decimal("-12.3")``.
+
+    The result never is ``-0``; it always carries ``digits`` decimals (``Decimal("0.0")``)."""
+    if digits < 0:
+        raise ValueError("digits must be 0 or more")
+    exact = _exact(value)
+    scaled = abs(exact) * 10**digits
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    sign = "-" if exact < 0 and whole else ""
+    return Decimal(f"{sign}{whole}e-{digits}")
+
+
+def _fraction_percent(count: Number | None, denominator: Number | None) -> Fraction | None:
     if count is None or denominator is None:
+        return None
+    denominator_exact = _exact(denominator)
+    if denominator_exact == 0:
+        return None
+    return _exact(count) * 100 / denominator_exact
+
+
+def percent_value(count: Number | None, denominator: Number | None, digits: int = 1) -> Decimal | None:
+    """THE rounding of every percentage the product prints or exports: ``count`` as a percentage of
+    ``denominator``, computed exactly and rounded half up (away from zero) to ``digits`` decimals.
+
+    ``(1, 16) -> Decimal("6.3")`` (6,25 exactly), ``(5, 16) -> Decimal("31.3")``, ``(1, 8) -> Decimal("12.5")``,
+    ``(0, 7) -> Decimal("0.0")``. ``None`` when the denominator is 0 or either value is unknown: a rate over no
+    household is not 0 %, it does not exist.
+    """
+    exact = _fraction_percent(count, denominator)
+    return None if exact is None else round_half_up(exact, digits)
+
+
+def percent_change_value(count: Number | None, denominator: Number | None, previous_count: Number | None,
+                         previous_denominator: Number | None, digits: int = 1) -> Decimal | None:
+    """Change in percentage points from ``previous_count/previous_denominator`` to ``count/denominator``: the exact
+    difference of the two fractions, rounded like :func:`percent_value`; ``None`` if either rate does not exist.
+    ``(1, 16, 0, 8) -> Decimal("6.3")``."""
+    now = _fraction_percent(count, denominator)
+    before = _fraction_percent(previous_count, previous_denominator)
+    if now is None or before is None:
+        return None
+    return round_half_up(now - before, digits)
+
+
+def as_number(value: Decimal | None) -> float | None:
+    """A rounded value as a JSON number or a numeric spreadsheet cell: ``Decimal("6.3") -> 6.3`` (the float
+    nearest the decimal, which prints back as ``6.3``); ``None`` stays ``None`` (JSON null, an empty cell)."""
+    return None if value is None else float(value)
+
+
+def format_percent(count: Number | None, denominator: Number | None, digits: int = 1) -> str:
+    """``count`` as a percentage of ``denominator``: ``(1714, 2598) -> "66,0%"``, ``(1, 16) -> "6,3%"``.
+
+    The printed form of :func:`percent_value`; ``MISSING`` ("—") when the denominator is 0 or a value is unknown.
+    """
+    value = percent_value(count, denominator, digits)
+    return MISSING if value is None else _group(value, digits) + "%"
+
+
+def format_percent_change(count: Number | None, denominator: Number | None, previous_count: Number | None,
+                          previous_denominator: Number | None, digits: int = 1) -> str:
+    """The printed form of :func:`percent_change_value`, signed: ``"+6,3"``, ``"-0,6"``, ``"0,0"``; ``MISSING``
+    when either rate does not exist."""
+    value = percent_change_value(count, denominator, previous_count, previous_denominator, digits)
+    if value is None:
         return MISSING
-    denominator_dec = _to_decimal(denominator)
-    if denominator_dec.is_zero():
-        return MISSING
-    return format_percent_value(_to_decimal(count) * 100 / denominator_dec, digits)
+    return ("+" if value > 0 else "") + _group(value, digits)
 
 
 def format_ratio(count: Number | None, denominator: Number | None, digits: int = 1) -> str:

@@ -97,24 +97,15 @@ class OutcomeFigure:
 
     @property
     def percent(self) -> float | None:
+        """The unrounded share, for drawing and comparing only. What is printed or exported is
+        `survey_app.core.formatting.percent_value(count, population)` (half up, from the exact fraction); the
+        change against the previous round is `percent_change_value(count, population, previous_count,
+        previous_population)`."""
         return None if self.population == 0 else self.count * 100 / self.population
 
     @property
     def met(self) -> bool | None:
         return None if self.target is None else self.target.reached(self.count, self.population)
-
-    @property
-    def previous_percent(self) -> float | None:
-        if not self.previous_population:
-            return None
-        return self.previous_count * 100 / self.previous_population
-
-    @property
-    def change_points(self) -> float | None:
-        """Change of the percentage against the previous round, in percentage points."""
-        if self.percent is None or self.previous_percent is None:
-            return None
-        return self.percent - self.previous_percent
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from survey_app.core.formatting import format_percent_value
+from survey_app.core.formatting import format_percent
 from survey_app.core.rollup import AreaFigures
 
 LABEL_WIDTH = 330
@@ -38,7 +38,7 @@ def outcome_chart(figures: AreaFigures, title: str) -> Markup:
                      f"<title>{escape(outcome.label)}</title>{escape(_shorten(outcome.label))}</text>")
         parts.append(f'<rect x="{LABEL_WIDTH}" y="{y + 5}" width="{BAR_WIDTH * percent / 100:.1f}" height="18" '
                      f'fill="{colour}" rx="2"/>')
-        value = format_percent_value(outcome.percent) if outcome.percent is not None else "—"
+        value = format_percent(outcome.count, outcome.population)
         parts.append(f'<text x="{LABEL_WIDTH + BAR_WIDTH * percent / 100 + 5:.1f}" y="{y + 18}" font-size="12" '
                      f'fill="#1f2933">{escape(value)}</text>')
         if outcome.target is not None:

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey_app.core.formatting import as_number, percent_value
 from survey_app.core.rollup import AreaFigures, counted_filter, subtree_filter
 from survey_app.core.scoring import STATUS_LABELS
 from survey_app.models import Area, EthnicGroup, Household, HouseholdResult
@@ -26,7 +27,8 @@ HELD_LABELS = {True: "Đạt", False: "Không đạt", None: "Chưa xác định
 
 
 def table_rows(report: RoundReport) -> Iterator[list]:
-    """The report table: a header row, the area, then each child area; numbers as numbers."""
+    """The report table: a header row, the area, then each child area; numbers as numbers (the percentage is
+    `percent_value`'s, the same as the page and the API: 1/16 -> 6.3)."""
     outcomes = report.rollup.total.outcomes
     header = ["Mã địa bàn", "Địa bàn", "Cấp", "Mẫu số (hộ)"]
     for o in outcomes:
@@ -40,7 +42,7 @@ def table_rows(report: RoundReport) -> Iterator[list]:
 def _figures_row(figures: AreaFigures) -> list:
     row = [figures.area.code, figures.area.name, figures.area.level, figures.denominator]
     for o in figures.outcomes:
-        row += [o.count, o.population, None if o.percent is None else round(o.percent, 1),
+        row += [o.count, o.population, as_number(percent_value(o.count, o.population)),
                 o.target.text if o.target else "", {True: "Đạt", False: "Chưa đạt", None: ""}[o.met]]
     return row
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey_app.core.formatting import as_number, percent_change_value, percent_value
 from survey_app.core.rollup import AreaFigures, AreaRef, OutcomeSpec, ResultSet, Rollup, Target, rollup
 from survey_app.models import Area, EthnicGroup, OutcomeTarget, RoundRuleset, RulesetVersion, SurveyRound
 
@@ -105,13 +106,14 @@ def figures_json(figures: AreaFigures) -> dict[str, Any]:
     outcomes = []
     for o in figures.outcomes:
         item = {"id": o.id, "label": o.label, "count": o.count, "population": o.population,
-                "percent": None if o.percent is None else round(o.percent, 1),
+                "percent": as_number(percent_value(o.count, o.population)),
                 "target": None if o.target is None else {"operator": o.target.operator, "percent": o.target.percent},
                 "met": o.met}
         if o.previous_population is not None:
             item["previous"] = {"count": o.previous_count, "population": o.previous_population,
-                                "percent": None if o.previous_percent is None else round(o.previous_percent, 1),
-                                "change_points": None if o.change_points is None else round(o.change_points, 1)}
+                                "percent": as_number(percent_value(o.previous_count, o.previous_population)),
+                                "change_points": as_number(percent_change_value(
+                                    o.count, o.population, o.previous_count, o.previous_population))}
         outcomes.append(item)
     data["outcomes"] = outcomes
     return data
