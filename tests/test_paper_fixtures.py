@@ -9,7 +9,6 @@ from pathlib import Path
 
 from survey_app.models import Submission
 from survey_app.scoring.rulesets import assign_ruleset, load_directory
-from survey_app.scoring.store import store_score
 from survey_app.submissions import SubmissionPayload, save_submission
 from tests.test_surveys_fixtures import complete_household_answers, make_round, new_uuid, store_campaign_form
 
@@ -30,12 +29,11 @@ def campaign_round(session, code: str = "R2024", areas=("P",)):
 
 
 def submit_household(session, user, household, survey_round, answers: dict | None = None) -> Submission:
-    """Save and submit answers for the household (as `user`) and store its scores."""
+    """Save and submit answers for the household (as `user`); the lifecycle stores its scores."""
     outcome = save_submission(session, user, SubmissionPayload(
         uuid=new_uuid(), household_code=household.code, round_code=survey_round.code, form_version=None,
         answers=answers if answers is not None else complete_household_answers(), submit=True),
         today="2024-06-01")
-    store_score(session, outcome.submission)
     return outcome.submission
 
 

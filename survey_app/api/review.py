@@ -11,7 +11,7 @@ from ..core import review_states
 from ..extensions import db
 from ..models import SubmissionComment
 from ..review.queue import ALL_STATES, QueueFilterError, parse_filters, queue_page
-from ..submissions import REVIEW_ROLES, SubmissionError, decide, submission_in_scope
+from ..submissions import REVIEW_ROLES, SubmissionError, choose_counted, decide, submission_in_scope, submission_json
 from . import bp
 
 LIST_ROLES = ("admin", "supervisor", "enumerator")
@@ -51,6 +51,24 @@ def submission_review(value):
         return _error(err.message, err.status, err.errors)
     return jsonify({"uuid": submission.uuid, "state": submission.state,
                     "state_label": review_states.label(submission.state), "comment": _comment_json(entry)})
+
+
+@bp.post("/submissions/<value>/count")
+def submission_count(value):
+    """The supervisor's choice: this submission counts for its household in the round ("phiếu này được tính")."""
+    if current_user.role not in REVIEW_ROLES:
+        return _error("Chỉ giám sát và quản trị được chọn phiếu được tính.", 403)
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    comment = body.get("comment") or ""
+    if not isinstance(comment, str):
+        return _error("Nhận xét (comment) phải là chuỗi.", 422, {"comment": "Phải là chuỗi"})
+    try:
+        submission = submission_in_scope(db.session, current_user, value)
+        choose_counted(db.session, current_user, submission, comment)
+    except SubmissionError as err:
+        return _error(err.message, err.status, err.errors)
+    return jsonify(submission_json(submission))
 
 
 def _item(row, last_comments: dict) -> dict:

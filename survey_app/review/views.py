@@ -22,8 +22,9 @@ from .queue import (
     FLAG_FILTERS, SORTS, STATE_FILTERS, QueueFilterError, enumerators_for, parse_filters, queue_page, rounds_for,
 )
 from ..submissions import (
-    REVIEW_ROLES, SubmissionError, add_comment, bulk_approve, correct, decide, submission_in_scope,
+    REVIEW_ROLES, SubmissionError, add_comment, bulk_approve, choose_counted, correct, decide, submission_in_scope,
 )
+from ..submissions.counting import competing_ids, household_submissions
 
 PER_PAGE = 50
 
@@ -83,6 +84,8 @@ def _render_submission(submission, *, error: str | None = None, status: int = 20
         targets=review_states.review_targets(submission.state), state_label=review_states.label,
         comment_required=review_states.comment_required, can_correct=submission.state in
         {state for state, event in review_states.SYSTEM_TRANSITIONS if event == "correct"},
+        household_submissions=household_submissions(db.session, submission.round_id, submission.household_id),
+        competing=competing_ids(db.session, submission), sent_states=review_states.SENT_STATES,
         error=error, form=form or {})
     return page, status
 
@@ -105,6 +108,20 @@ def decision(uuid):
                                   form={"state": to_state, "comment": comment})
     flash(f"Phiếu hộ {submission.household.code}: {review_states.label(submission.state)}.", "success")
     return redirect(url_for(".show", uuid=submission.uuid))
+
+
+@bp.post("/<uuid>/count")
+@roles_required(*REVIEW_ROLES)
+def count(uuid):
+    """ "Phiếu này được tính": the supervisor's choice among a household's competing submissions."""
+    submission = _submission_or_404(uuid)
+    try:
+        choose_counted(db.session, current_user, submission, request.form.get("comment", ""))
+    except SubmissionError as err:
+        return _render_submission(submission, error=err.message, status=err.status)
+    flash(f"Phiếu này là phiếu được tính của hộ {submission.household.code} trong đợt "
+          f"{submission.survey_round.code}.", "success")
+    return redirect(url_for(".show", uuid=submission.uuid) + "#phieu-cua-ho")
 
 
 @bp.post("/<uuid>/comments")

@@ -37,7 +37,7 @@ FLAG_LABELS = {
     "income_outlier": "Thu nhập cao bất thường",
     "fast_completion": "Phỏng vấn quá nhanh",
     "identical_answers": "Nhiều phiếu giống hệt nhau",
-    "duplicate_household": "Hộ khảo sát hai lần",
+    "duplicate_household": "Hộ có nhiều phiếu, cần chọn phiếu được tính",
 }
 COMPUTED_CODES = ("income_outlier", "fast_completion", "identical_answers")  # duplicate_household: counting.py
 
