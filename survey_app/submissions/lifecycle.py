@@ -8,7 +8,7 @@ when they need the database to hold their work (stored scores need the submissio
 
 | event         | raised by                                           | handlers                                        |
 |---------------|-----------------------------------------------------|-------------------------------------------------|
-| draft_saved   | save service: a new or updated draft                | audit, count                                    |
+| draft_saved   | save service: a new or updated draft                | audit, count, sync                              |
 | submitted     | save service: a draft sent, or a new sent one       | audit, fingerprint, count, income, flags, score |
 | resubmitted   | save service: a returned submission sent again      | audit, fingerprint, count, income, flags, score |
 | corrected     | decisions.correct: a supervisor's new version       | audit, fingerprint, count, income, flags, score |

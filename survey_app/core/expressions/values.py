@@ -47,7 +47,12 @@ def make_number(x: int | float) -> int | float | None:
 
 
 def _scalar_from_host(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, str)):
+    kind = type(value)  # exact-type fast paths first: this runs for every answer an expression reads
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is int:
+        return value if -SAFE_INTEGER <= value <= SAFE_INTEGER else make_number(value)
+    if isinstance(value, (bool, str)):
         return value
     if isinstance(value, (int, float)):
         return make_number(value) if not (isinstance(value, float) and math.isnan(value)) else value
@@ -124,6 +129,9 @@ def to_number(value: Any) -> int | float | None:
     Booleans give 1/0. Strings must be plain decimals (optional '-', digits, optional '.',
     no exponent, surrounding blanks allowed). Lists are not numbers.
     """
+    kind = type(value)
+    if kind is int:
+        return value if -SAFE_INTEGER <= value <= SAFE_INTEGER else make_number(value)
     if value is None or isinstance(value, list):
         return None
     if isinstance(value, bool):
@@ -233,6 +241,20 @@ def compare(operator: str, a: Any, b: Any) -> bool:
     """The operators < <= > >=. False when either side is empty (None, '', []). Numeric when
     both sides are numbers or numeric text; otherwise code-point order when both are text
     (so ISO dates compare correctly); otherwise false."""
+    if type(a) is int and type(b) is int and -SAFE_INTEGER <= a <= SAFE_INTEGER and -SAFE_INTEGER <= b <= SAFE_INTEGER:
+        x, y = a, b  # the common case, two answered whole numbers
+    else:
+        return _compare(operator, a, b)
+    if operator == "<":
+        return x < y
+    if operator == "<=":
+        return x <= y
+    if operator == ">":
+        return x > y
+    return x >= y
+
+
+def _compare(operator: str, a: Any, b: Any) -> bool:
     a, b = _relational_operand(a), _relational_operand(b)
     if is_empty(a) or is_empty(b):
         return False
