@@ -5,13 +5,19 @@ domain queries import nothing from Flask and the CLI, benches and tests share th
 """
 from __future__ import annotations
 
+import fcntl
+import functools
+import os
+import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 # Whether the current unit of work will write. On SQLite a writing transaction starts with BEGIN IMMEDIATE: it
@@ -19,6 +25,8 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 # with "database is locked" when it tries to write after another writer committed. Set per request by
 # web.register_transaction_boundary (POST/PUT/PATCH/DELETE) and by `writing()`.
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+# Set by begin_writing for the rest of the current transaction only (cleared when it commits or rolls back).
+_upgraded: ContextVar[bool] = ContextVar("write_upgraded", default=False)
 
 
 def set_write_intent(value: bool):
@@ -27,6 +35,21 @@ def set_write_intent(value: bool):
 
 def reset_write_intent(token) -> None:
     _write_intent.reset(token)
+
+
+def begin_writing(session) -> bool:
+    """Move a unit of work that started reading into writing. On SQLite the read-only transaction ends here
+    (nothing is pending; loaded objects stay loaded) and the next statement takes the write lock with BEGIN
+    IMMEDIATE, so the work done before (validating a questionnaire, say) never holds the lock. Returns True
+    when a new transaction starts: what was read before must be read again under the lock. On PostgreSQL it
+    does nothing (row locks and MVCC need no such step) and returns False."""
+    if _write_intent.get() or _upgraded.get() or session.get_bind().dialect.name != "sqlite":
+        return False
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("begin_writing: the read part of the unit of work must not have pending changes")
+    session.commit()
+    _upgraded.set(True)
+    return True
 
 
 @contextmanager
@@ -73,15 +96,93 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
+        writer = WriterLock(engine.url.database)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", functools.partial(_sqlite_begin, writer))
+        for name in ("commit", "rollback"):
+            event.listen(engine, name, _release_writer)
+        event.listen(engine, "checkin", lambda dbapi_connection, record: _release(record.info))
     return engine
 
 
-def _sqlite_begin(connection) -> None:
+class WriterLock:
+    """Who may write the SQLite file next, across the threads of a process and the processes of a server.
+
+    SQLite's own busy handler waits for the write lock by sleeping in steps of up to 100 ms, so under load the lock
+    sits idle between writers and latency soars. Writers therefore queue first on this lock (a thread lock, then
+    an ``flock`` on ``<database>-writer.lock``), where a waiter wakes the moment the holder commits. The lock
+    file lives beside the database; an in-memory database needs only the thread lock."""
+
+    def __init__(self, database: str | None):
+        self._thread = threading.Lock()
+        self._path = None if not database or database == ":memory:" else f"{database}-writer.lock"
+        self._fd: int | None = None
+        self._pid = 0
+
+    def acquire(self, timeout: float = 30.0) -> None:
+        """Wait at most ``timeout`` seconds, then fail as SQLite does ("database is locked"), which the request
+        retry treats as transient: a writer is never stuck for ever behind a hung one."""
+        deadline = time.monotonic() + timeout
+        if not self._thread.acquire(timeout=timeout):
+            raise _locked()
+        if self._path is None:
+            return
+        try:
+            if self._fd is None or self._pid != os.getpid():  # opened anew after a fork
+                self._fd, self._pid = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+            pause = 0.0002
+            while True:
+                try:
+                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise _locked() from None
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.002)
+        except BaseException:
+            self._thread.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            if self._path is not None and self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread.release()
+
+
+def _locked() -> OperationalError:
+    return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+
+
+def _sqlite_begin(writer: WriterLock, connection) -> None:
+    """BEGIN IMMEDIATE for a writing unit of work (after queueing on ``writer``), BEGIN otherwise."""
     if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
         return  # e.g. PRAGMA foreign_keys, which is a no-op inside a transaction
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+    if not (_write_intent.get() or _upgraded.get()):
+        connection.exec_driver_sql("BEGIN")
+        return
+    info = connection.connection.info  # the pooled connection's: it outlives this Connection object
+    if info.get("writer") is None:
+        writer.acquire()
+        info["writer"] = writer
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _release(info)
+        raise
+
+
+def _release_writer(connection) -> None:
+    _upgraded.set(False)
+    _release(connection.connection.info)
+
+
+def _release(info) -> None:
+    writer = info.pop("writer", None)
+    if writer is not None:
+        writer.release()
 
 
 class Database:

@@ -32,7 +32,8 @@ def register_transaction_boundary(app: Flask, db) -> None:
 
     @app.before_request
     def _declare_write_intent():
-        g.write_intent_token = set_write_intent(request.method in WRITE_METHODS)
+        g.write_intent = request.method in WRITE_METHODS and not _reads_first(app)
+        g.write_intent_token = set_write_intent(g.write_intent)
 
     @app.after_request
     def _commit_or_rollback(response):
@@ -54,6 +55,18 @@ def register_transaction_boundary(app: Flask, db) -> None:
                 callback()
             except Exception:  # noqa: BLE001 - bookkeeping after the response must never fail the request
                 log.exception("after-transaction callback failed")
+
+
+def reads_first(view):
+    """Mark a writing view that reads and checks before it writes and calls ``database.begin_writing`` in
+    between (the submission save): its transaction starts as a reader, so the checks don't hold SQLite's lock."""
+    view.reads_first = True
+    return view
+
+
+def _reads_first(app: Flask) -> bool:
+    view = app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "reads_first", False))
 
 
 def after_transaction(callback: Callable[[], None]) -> None:
@@ -82,6 +95,7 @@ def _retrying(view, db):
                 if attempt == ATTEMPTS or not is_transient(err):
                     raise
                 db.session.rollback()
+                set_write_intent(g.get("write_intent", False))
                 time.sleep(random.uniform(0.005, 0.03) * attempt)
         raise AssertionError("unreachable")
 

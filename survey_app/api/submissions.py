@@ -7,6 +7,7 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from ..extensions import db
+from ..web import reads_first
 from ..submissions import payload_from_json
 from ..submissions import SubmissionError, save_submission, submission_by_uuid, submission_json
 from . import bp
@@ -17,6 +18,7 @@ def _error(err: SubmissionError):
 
 
 @bp.post("/submissions")
+@reads_first
 def submission_save():
     try:
         payload = payload_from_json(request.get_json(silent=True), source="api")

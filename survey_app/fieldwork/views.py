@@ -13,6 +13,7 @@ from ..extensions import db
 from ..households.service import HouseholdError, ethnic_groups, save_household, villages_in_scope
 from ..models import POVERTY_STATUS_LABELS, STATE_LABELS, Household, SurveyRound
 from ..pagination import page_args, paginate
+from ..web import reads_first
 from ..surveys.questionnaires import get_definition
 from ..surveys.rounds import rounds_open_to
 from ..submissions import (
@@ -68,6 +69,7 @@ def home():
 
 
 @bp.route("/<round_code>/<household_code>", methods=["GET", "POST"])
+@reads_first
 @roles_required(*FIELDWORK_ROLES)
 def questionnaire(round_code, household_code):
     survey_round = _open_round_or_404(round_code)

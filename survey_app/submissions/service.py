@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..core.questionnaire import validate_answers
 from ..core.review_states import check_system
+from ..database import begin_writing
 from ..models import Household, Submission, SubmissionVersion, SurveyRound, User
 from ..surveys.questionnaires import get_definition
 from .errors import SubmissionConflict, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound
@@ -85,6 +86,12 @@ def save_submission(session: Session, user: User, payload: SubmissionPayload, *,
         return SaveOutcome(existing, created=False, duplicate=True)
     if not survey_round.is_open:
         raise SubmissionForbidden(f"Đợt khảo sát {survey_round.code} đã đóng, không nhận phiếu mới hay sửa phiếu.")
+    if begin_writing(session):  # SQLite: everything above ran without the write lock; look again under it
+        existing = session.scalar(select(Submission).where(Submission.uuid == uuid))
+        if existing is not None and (existing.household_id != household.id or existing.round_id != survey_round.id):
+            raise SubmissionConflict("Mã phiếu (uuid) này đã được dùng cho một hộ hoặc một đợt khảo sát khác.")
+        if existing is not None and existing.answers_hash == digest:
+            return SaveOutcome(existing, created=False, duplicate=True)
     if existing is None:
         created = _create(session, user, payload, uuid, household, survey_round, check.answers, digest)
         return SaveOutcome(created, created=True, duplicate=False)

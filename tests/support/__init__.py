@@ -1,0 +1,1 @@
+"""Support code for the tests (no tests here)."""
