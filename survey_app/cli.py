@@ -196,7 +196,8 @@ def register_cli(app: Flask) -> None:
     for group in (db_cli, areas_cli, users_cli, households_cli, *SCORING_GROUPS):
         app.cli.add_command(group)
     app.cli.add_command(seed_demo_command)
+    from .submissions.cli import submissions_cli
     from .surveys.cli import questionnaires_cli, rounds_cli
 
-    for group in (questionnaires_cli, rounds_cli):
+    for group in (questionnaires_cli, rounds_cli, submissions_cli):
         app.cli.add_command(group)

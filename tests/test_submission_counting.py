@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from survey_app.auth.service import issue_token
 from survey_app.core.counting import Candidate, decide_current
-from survey_app.models import AuditEntry, HouseholdResult, Submission, User
+from survey_app.models import AuditEntry, HouseholdResult, IncomeSummary, Submission, User
 from survey_app.submissions import (
     SubmissionConflict, SubmissionPayload, choose_counted, correct, decide, save_submission,
 )
@@ -216,3 +216,15 @@ def test_a_correction_recomputes_flags_and_fingerprint(world, session, campaign)
     submission = _get(session, uuid)
     assert submission.answers_fingerprint not in (None, before)
     assert submission.flags == []  # recomputed: one submission alone is not a pattern
+
+
+def test_income_summaries_can_be_rebuilt_from_the_command_line(app, world, session, campaign):
+    _send(session, _user(session, world, "dieutra"), campaign, informed=True)
+    session.query(IncomeSummary).delete()
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["submissions", "refresh-stats", "--round", campaign[0]])
+    assert result.exit_code == 0 and "từ 1 phiếu" in result.output
+    session.expire_all()
+    assert session.scalar(select(IncomeSummary.count)) == 1
+    missing = app.test_cli_runner().invoke(args=["submissions", "refresh-stats", "--round", "KHONG"])
+    assert missing.exit_code != 0 and "Không có đợt khảo sát mã 'KHONG'" in missing.output

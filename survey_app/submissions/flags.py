@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..core.formatting import format_int
@@ -129,18 +129,21 @@ def _speed_flag(defn: Definition, submission: Submission, settings: FlagSettings
                                     f"({max(seconds, 0):.0f} giây), quá nhanh để hỏi thật")
 
 
-def _identical(session: Session, submission: Submission, settings: FlagSettings) -> list[int]:
-    """Ids of the enumerator's sent submissions in the round with the same fingerprint (this one first), when
-    there are at least ``identical_min``; else [] (one indexed lookup)."""
-    if submission.enumerator_id is None or submission.answers_fingerprint is None:
-        return []
-    query = select(Submission.id).where(
+def _identical_query(submission: Submission, columns):
+    query = select(*columns).where(
         Submission.round_id == submission.round_id, Submission.enumerator_id == submission.enumerator_id,
         Submission.answers_fingerprint == submission.answers_fingerprint, Submission.state != "draft")
     if submission.id is not None:  # a new submission is not in the database yet
         query = query.where(Submission.id != submission.id)
-    same = [submission.id] + list(session.scalars(query))
-    return same if len(same) >= settings.identical_min else []
+    return query
+
+
+def _identical_count(session: Session, submission: Submission) -> int:
+    """How many of the enumerator's sent submissions in the round have this fingerprint, this one included (one
+    indexed count, whatever the size of the round)."""
+    if submission.enumerator_id is None or submission.answers_fingerprint is None:
+        return 0
+    return 1 + session.scalar(_identical_query(submission, [func.count()]))
 
 
 def _identical_flag(count: int) -> dict:
@@ -148,17 +151,21 @@ def _identical_flag(count: int) -> dict:
                                       f"(không kể tên và ngày) trong đợt này")
 
 
+def _compute(session: Session, submission: Submission, settings: FlagSettings) -> tuple[list[dict], int]:
+    if submission.state == "draft":
+        return [], 0
+    defn = get_definition(submission.questionnaire_version)
+    flags = [_income_flag(session, defn, submission, settings), _speed_flag(defn, submission, settings)]
+    same = _identical_count(session, submission)
+    if same >= settings.identical_min:
+        flags.append(_identical_flag(same))
+    return [f for f in flags if f is not None], same
+
+
 def compute_flags(session: Session, submission: Submission, settings: FlagSettings = DEFAULT_SETTINGS) -> list[dict]:
     """The computed quality flags of ``submission`` (a list of {"code", "message"}); writes nothing. Drafts have
     none. Reads the fingerprint and the commune's income summary the lifecycle keeps."""
-    if submission.state == "draft":
-        return []
-    defn = get_definition(submission.questionnaire_version)
-    flags = [_income_flag(session, defn, submission, settings), _speed_flag(defn, submission, settings)]
-    same = _identical(session, submission, settings)
-    if same:
-        flags.append(_identical_flag(len(same)))
-    return [f for f in flags if f is not None]
+    return _compute(session, submission, settings)[0]
 
 
 def replace_flags(existing: list | None, computed: list[dict], codes=COMPUTED_CODES) -> list[dict]:
@@ -172,15 +179,14 @@ def _add_flag(submission: Submission, flag: dict) -> None:
 
 
 def apply_flags(session: Session, submission: Submission, settings: FlagSettings = DEFAULT_SETTINGS) -> list[dict]:
-    """Compute and store the flags of ``submission``; give the identical-answers flag to the others it involves.
-    Returns the submission's flags."""
-    computed = compute_flags(session, submission, settings)
+    """Compute and store the flags of ``submission``. When it is the one that makes identical answer sets a
+    pattern (``identical_min``), the earlier ones get the flag too; later ones find them flagged already, so a
+    save never rewrites all of an enumerator's identical submissions. Returns the submission's flags."""
+    computed, same = _compute(session, submission, settings)
     merged = replace_flags(submission.flags, computed)
     if merged != (submission.flags or []):
         submission.flags = merged
-    if any(f["code"] == "identical_answers" for f in computed):
-        same = _identical(session, submission, settings)
-        others = [i for i in same if i is not None and i != submission.id]
-        for other in session.scalars(select(Submission).where(Submission.id.in_(others))):
-            _add_flag(other, _identical_flag(len(same)))
+    if same == settings.identical_min:
+        for other in session.scalars(_identical_query(submission, [Submission])):
+            _add_flag(other, _identical_flag(same))
     return list(submission.flags)

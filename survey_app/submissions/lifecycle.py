@@ -9,10 +9,11 @@ when they need the database to hold their work (stored scores need the submissio
 | event         | raised by                                           | handlers                                        |
 |---------------|-----------------------------------------------------|-------------------------------------------------|
 | draft_saved   | save service: a new or updated draft                | audit, count, sync                              |
-| submitted     | save service: a draft sent, or a new sent one       | audit, fingerprint, count, income, flags, score |
-| resubmitted   | save service: a returned submission sent again      | audit, fingerprint, count, income, flags, score |
-| corrected     | decisions.correct: a supervisor's new version       | audit, fingerprint, count, income, flags, score |
-| reviewed      | decisions.decide / bulk_approve                     | audit, count, income, sync                      |
+| submitted     | save service: a draft sent, or a new sent one       | audit, fingerprint, count, flags, income, score,|
+|               |                                                     | income summary                                  |
+| resubmitted   | save service: a returned submission sent again      | (as submitted)                                  |
+| corrected     | decisions.correct: a supervisor's new version       | (as submitted)                                  |
+| reviewed      | decisions.decide / bulk_approve                     | audit, count, income, sync, income summary      |
 | chosen        | decisions.choose_counted: "phiếu này được tính"      | audit, count, sync                              |
 """
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Event:
     audit: list[AuditLine] = field(default_factory=list)
     # Filled in by the handlers for the ones after them:
     changed_siblings: set[int] = field(default_factory=set)
+    income_change: tuple[float | None, float | None] | None = None
 
 
 Handler = Callable[[Session, Event], None]
@@ -67,7 +69,14 @@ def _count(session: Session, event: Event) -> None:
 
 
 def _income(session: Session, event: Event) -> None:
-    stats.update_income(session, event.submission, flags.DEFAULT_SETTINGS.income_question)
+    """The submission's own contribution (after the flags read the peers' median without it)."""
+    event.income_change = stats.income_change(event.submission, flags.DEFAULT_SETTINGS.income_question)
+
+
+def _income_summary(session: Session, event: Event) -> None:
+    """The commune's summary, last: on PostgreSQL its row stays locked until the commit."""
+    if event.income_change is not None:
+        stats.apply_income_change(session, event.submission, *event.income_change)
 
 
 def _flags(session: Session, event: Event) -> None:
@@ -82,14 +91,14 @@ def _sync(session: Session, event: Event) -> None:
     sync_states(session, {event.submission.id} | event.changed_siblings)
 
 
-SAVED = (_audit, _fingerprint, _count, _income, _flags, _score)
+SAVED = (_audit, _fingerprint, _count, _flags, _income, _score, _income_summary)
 
 HANDLERS: dict[str, tuple[Handler, ...]] = {
     "draft_saved": (_audit, _count, _sync),
     "submitted": SAVED,
     "resubmitted": SAVED,
     "corrected": SAVED,
-    "reviewed": (_audit, _count, _income, _sync),
+    "reviewed": (_audit, _count, _income, _sync, _income_summary),
     "chosen": (_audit, _count, _sync),
 }
 

@@ -101,23 +101,33 @@ def peer_median(session: Session, submission: Submission) -> tuple[int, float | 
     return median_of(summary.histogram or {}, leave_out=submission.counted_income)
 
 
-def update_income(session: Session, submission: Submission, question: str | None) -> None:
-    """Bring the submission's contribution to its commune's summary in line with its state and answers."""
+def income_change(submission: Submission, question: str | None) -> tuple[float | None, float | None] | None:
+    """Set the submission's ``counted_income`` to what its state and answers now contribute; return (old, new)
+    for ``apply_income_change``, or None when nothing changes. Read the peers' median before calling it."""
     wanted = income_of(submission.answers, question) if submission.state in SENT_STATES else None
-    if wanted == submission.counted_income:
-        return
+    old = submission.counted_income
+    if wanted == old:
+        return None
+    submission.counted_income = wanted
+    return old, wanted
+
+
+def apply_income_change(session: Session, submission: Submission, old: float | None, new: float | None) -> None:
+    """Move the contribution in the commune's summary from ``old`` to ``new``. The row is locked until the commit
+    on PostgreSQL, so the lifecycle does this last: concurrent saves of one commune wait only for each other's
+    commit."""
     commune_id = commune_of(session, submission)
     if commune_id is None:
+        submission.counted_income = None
         return
     summary = summary_for_update(session, submission.round_id, commune_id)
     histogram = {key: list(value) for key, value in (summary.histogram or {}).items()}
-    if submission.counted_income is not None:
-        add_to(histogram, submission.counted_income, -1)
-    if wanted is not None:
-        add_to(histogram, wanted, 1)
+    if old is not None:
+        add_to(histogram, old, -1)
+    if new is not None:
+        add_to(histogram, new, 1)
     summary.histogram = histogram
     summary.count = sum(n for n, _total in histogram.values())
-    submission.counted_income = wanted
 
 
 def rebuild_income_summaries(session: Session, round_id: int, question: str | None) -> int:

@@ -15,6 +15,7 @@ Numbers are computed as IEEE doubles in both languages. A finite integral result
 from __future__ import annotations
 
 import math
+import operator as operator_module
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -237,24 +238,15 @@ def _relational_operand(value: Any) -> Any:
     return value
 
 
+_RELATIONS = {"<": operator_module.lt, "<=": operator_module.le, ">": operator_module.gt, ">=": operator_module.ge}
+
+
 def compare(operator: str, a: Any, b: Any) -> bool:
     """The operators < <= > >=. False when either side is empty (None, '', []). Numeric when
     both sides are numbers or numeric text; otherwise code-point order when both are text
     (so ISO dates compare correctly); otherwise false."""
     if type(a) is int and type(b) is int and -SAFE_INTEGER <= a <= SAFE_INTEGER and -SAFE_INTEGER <= b <= SAFE_INTEGER:
-        x, y = a, b  # the common case, two answered whole numbers
-    else:
-        return _compare(operator, a, b)
-    if operator == "<":
-        return x < y
-    if operator == "<=":
-        return x <= y
-    if operator == ">":
-        return x > y
-    return x >= y
-
-
-def _compare(operator: str, a: Any, b: Any) -> bool:
+        return _RELATIONS[operator](a, b)  # the common case, two answered whole numbers
     a, b = _relational_operand(a), _relational_operand(b)
     if is_empty(a) or is_empty(b):
         return False
@@ -263,13 +255,7 @@ def _compare(operator: str, a: Any, b: Any) -> bool:
         if not (isinstance(a, str) and isinstance(b, str)):
             return False
         x, y = a, b
-    if operator == "<":
-        return x < y
-    if operator == "<=":
-        return x <= y
-    if operator == ">":
-        return x > y
-    return x >= y
+    return _RELATIONS[operator](x, y)
 
 
 def arithmetic(operator: str, a: Any, b: Any) -> int | float | None:
