@@ -15,7 +15,7 @@ from datetime import date
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from survey_app.core.scoring import ScoreResult, resolve_parameters, score
@@ -99,10 +99,12 @@ def store_score(session: Session, submission: Submission, *, siblings: Iterable[
     """Score `submission` by every ruleset of its round and replace its `household_result` rows (one DELETE, one
     multi-row INSERT); a draft loses them. `siblings` are the household's other submissions whose state or
     is_current changed: their rows get the new values (`sync_states`). Returns the number of rows written."""
+    new = inspect(submission).pending  # not inserted yet: it has no stored results to replace
     session.flush()
     sync_states(session, siblings)
-    session.execute(delete(HouseholdResult).where(HouseholdResult.submission_id == submission.id)
-                    .execution_options(synchronize_session=False))
+    if not new:
+        session.execute(delete(HouseholdResult).where(HouseholdResult.submission_id == submission.id)
+                        .execution_options(synchronize_session=False))
     if submission.state == "draft":
         return 0
     survey_round = session.get(SurveyRound, submission.round_id)

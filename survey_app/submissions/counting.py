@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.counting import Candidate, decide_current
-from ..models import Submission
+from ..models import Household, Submission
 
 DUPLICATE_CODE = "duplicate_household"
 
@@ -25,6 +25,16 @@ def duplicate_flag(count: int) -> dict:
 
 def _without_duplicate(flags) -> list:
     return [f for f in (flags or []) if not (isinstance(f, Mapping) and f.get("code") == DUPLICATE_CODE)]
+
+
+def lock_household(session: Session, submission: Submission) -> None:
+    """Serialise everything that changes a household's submissions (saves, decisions, choices) on PostgreSQL:
+    lock the household's row for the transaction, then read the submission again, so a decision starts from
+    the state the previous one left. SQLite's writers are serialised already (database.py)."""
+    if session.get_bind().dialect.name != "postgresql" or submission.id is None:
+        return
+    session.execute(select(Household.id).where(Household.id == submission.household_id).with_for_update())
+    session.refresh(submission)
 
 
 def household_submissions(session: Session, round_id: int, household_id: int) -> list[Submission]:

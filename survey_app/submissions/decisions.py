@@ -21,7 +21,7 @@ from ..core.review_states import TransitionRefused
 from ..models import Submission, SubmissionComment, SubmissionVersion, User, record
 from ..core.answers import current_value, path_label, question_at, set_answer, value_text
 from ..surveys.questionnaires import get_definition
-from .counting import household_submissions
+from .counting import household_submissions, lock_household
 from .errors import SubmissionConflict, SubmissionError, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound
 from .lifecycle import AuditLine, Event, emit
 from .payload import answers_hash, normalise_uuid
@@ -62,6 +62,7 @@ def decide(session: Session, user: User, submission: Submission, to_state: str, 
     _require_reviewer(user)
     if not user.covers(submission.village):
         raise SubmissionNotFound(OUTSIDE)
+    lock_household(session, submission)
     try:
         transition = review_states.check_review(submission.state, (to_state or "").strip(), comment)
     except TransitionRefused as err:
@@ -119,6 +120,7 @@ def correct(session: Session, user: User, submission: Submission, path: str, raw
     _require_reviewer(user)
     if not user.covers(submission.village):
         raise SubmissionNotFound(OUTSIDE)
+    lock_household(session, submission)
     try:
         to_state = review_states.check_system(submission.state, "correct")
     except TransitionRefused as err:
@@ -187,7 +189,9 @@ def bulk_approve(session: Session, user: User, uuids: list[str]) -> BulkOutcome:
         submission = found.get(uuid)
         if submission is None or not user.covers(submission.village):
             outcome.skipped.append((uuid, "không tìm thấy hoặc nằm ngoài địa bàn"))
-        elif submission.flags:
+            continue
+        lock_household(session, submission)  # the checks below see the latest state
+        if submission.flags:
             outcome.skipped.append((uuid, "có cảnh báo chất lượng, cần xem từng phiếu"))
         elif submission.state not in review_states.AWAITING_REVIEW:
             outcome.skipped.append((uuid, f"đang ở trạng thái “{review_states.label(submission.state)}”"))
@@ -204,6 +208,7 @@ def choose_counted(session: Session, user: User, submission: Submission, comment
     _require_reviewer(user)
     if not user.covers(submission.village):
         raise SubmissionNotFound(OUTSIDE)
+    lock_household(session, submission)
     if submission.state not in review_states.SENT_STATES:
         raise SubmissionConflict(f"Phiếu đang ở trạng thái “{review_states.label(submission.state)}”: chỉ chọn "
                                  f"được phiếu đã gửi và chưa bị loại.")
