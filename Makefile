@@ -34,6 +34,7 @@ run: demo
 	$(BIN)/gunicorn --workers 2 --threads 4 --timeout 300 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: install-dev
+	$(BIN)/python -m ruff check .
 	$(BIN)/python -m pytest
 
 clean:

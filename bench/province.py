@@ -11,12 +11,11 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, select, text
 
+from bench.common import bench_app
 from survey_app import migrate
 from survey_app.config import normalise_database_url
 from survey_app.extensions import db
 from survey_app.models import Household, SurveyRound
-
-from bench.common import bench_app
 
 ROOT = Path(__file__).resolve().parent.parent
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "200000"))

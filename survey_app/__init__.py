@@ -67,16 +67,17 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .fieldwork import bp as fieldwork_bp
     from .households.views import bp as households_bp
     from .main import bp as main_bp
+    from .paper import bp as paper_bp
+    from .reports import bp as reports_bp
+    from .review import bp as review_bp
     from .surveys.views import bp as rounds_bp
 
-    for blueprint in (main_bp, auth_bp, households_bp, admin_bp, api_bp, rounds_bp):
+    for blueprint in (main_bp, auth_bp, households_bp, admin_bp, api_bp, rounds_bp, fieldwork_bp, review_bp,
+                      paper_bp, reports_bp):
         app.register_blueprint(blueprint)
-    from .fieldwork import bp as fieldwork_bp; app.register_blueprint(fieldwork_bp)  # noqa: E702
-    from .review import bp as review_bp; app.register_blueprint(review_bp)  # noqa: E702
-    from .paper import bp as paper_bp; app.register_blueprint(paper_bp)  # noqa: E702
-    from .reports import bp as reports_bp; app.register_blueprint(reports_bp)  # noqa: E702
 
 
 def register_retries(app: Flask) -> None:

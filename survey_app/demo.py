@@ -162,10 +162,9 @@ def seed_approved_round(session: Session, seed: int = 2024) -> int:
     from datetime import timedelta
 
     from .models import Submission, SurveyRound
-    from .submissions import decide
     from .scoring.demo_answers import build_compositions, draw_answers, tier_of
+    from .submissions import SubmissionPayload, decide, save_submission
     from .surveys.questionnaires import get_definition
-    from .submissions import SubmissionPayload, save_submission
 
     survey_round = session.scalar(select(SurveyRound).where(SurveyRound.code == DEMO_ROUND_CODE))
     admin = session.scalar(select(User).where(User.username == "admin"))

@@ -24,15 +24,22 @@ from .areas import add_area
 from .core.questionnaire import load_definition
 from .demo import DISTRICT_GROUPS, KON_TUM, VILLAGE_NAMES, ensure_ethnic_groups, person_name
 from .models import (
-    Area, Household, HouseholdResult, HouseholdStatus, QuestionnaireVersion, Submission, SubmissionVersion,
-    SurveyRound, record,
+    Area,
+    Household,
+    HouseholdResult,
+    HouseholdStatus,
+    QuestionnaireVersion,
+    Submission,
+    SubmissionVersion,
+    SurveyRound,
+    record,
 )
 from .scoring.demo_answers import build_compositions, draw_answers, tier_of
 from .scoring.rulesets import assign_ruleset, load_directory
-from .scoring.store import RoundScorer, household_record, scorers_for
+from .scoring.store import household_record, scorers_for
 from .scoring.targets import load_target_file
-from .surveys.questionnaires import store_definition
 from .submissions import answers_hash
+from .surveys.questionnaires import store_definition
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM = ROOT / "forms" / "ho_gia_dinh.yaml"

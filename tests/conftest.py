@@ -20,6 +20,9 @@ from survey_app.models import Base
 
 account_service.HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing for tests only
 
+# Fixtures shared by several test modules (browser, live server, the campaign round of the fieldwork tests).
+pytest_plugins = ["tests.support.browser", "tests.support.fieldwork"]
+
 KEEP_TABLES = {"ethnic_group"}  # reference data written by the migration itself
 
 
@@ -96,7 +99,7 @@ def client(app):
 
 @pytest.fixture
 def factories(session):
-    from tests.factories import Factories
+    from tests.support.factories import Factories
 
     return Factories(session)
 

@@ -114,7 +114,7 @@ SURVEY_MATRIX = [
 @pytest.fixture
 def surveyed(world, session):
     from survey_app.submissions import SubmissionPayload, save_submission
-    from tests.test_surveys_fixtures import make_round, new_uuid, store_small_form
+    from tests.support.surveys import make_round, new_uuid, store_small_form
 
     make_round(session, store_small_form(session), code="R2024")
     uuids = {}

@@ -8,8 +8,12 @@ from sqlalchemy import func, select
 from survey_app.auth.service import issue_token
 from survey_app.models import AuditEntry, Submission, SubmissionVersion, SurveyRound
 from tests.conftest import csrf_token, login
-from tests.test_surveys_fixtures import (
-    complete_household_answers, make_round, new_uuid, store_campaign_form, store_small_form,
+from tests.support.surveys import (
+    complete_household_answers,
+    make_round,
+    new_uuid,
+    store_campaign_form,
+    store_small_form,
 )
 
 URL = "/api/v1/submissions"

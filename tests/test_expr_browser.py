@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from survey_app.core.expressions import evaluate, parse, truthy
-from tests.browser_support import chromium  # noqa: F401  (fixture)
-from tests.test_expr_fixtures import DEFAULT_TODAY, load_cases, random_cases, same_value
+from tests.support.expr import DEFAULT_TODAY, load_cases, random_cases, same_value
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +28,7 @@ _EVALUATE_BATCH = """
 
 @pytest.fixture(scope="module")
 def page(chromium):
-    """A blank page with expr.js loaded (Chromium from tests/browser_support.py, skipped when it is missing)."""
+    """A blank page with expr.js loaded (Chromium from tests/support/browser.py, skipped when it is missing)."""
     browser_page = chromium.new_page()
     browser_page.set_content("<!doctype html><html><body></body></html>")
     browser_page.add_script_tag(path=str(EXPR_JS))

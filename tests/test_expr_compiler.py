@@ -11,8 +11,8 @@ import pytest
 from survey_app.core.expressions import ExpressionError, parse
 from survey_app.core.expressions.compiler import MAX_AST_DEPTH, compile_expression
 from survey_app.core.scoring import load_ruleset
-from tests.test_expr_fixtures import load_cases, same_value
-from tests.test_scoring_fixtures import CAMPAIGN_PATH, NATIONAL_PATH
+from tests.support.expr import load_cases, same_value
+from tests.support.scoring import CAMPAIGN_PATH, NATIONAL_PATH
 
 _VALUE_CASES = [case for case in load_cases() if not case.get("error")]
 

@@ -22,7 +22,7 @@ from survey_app.core.expressions import (
     to_string,
     truthy,
 )
-from tests.test_expr_fixtures import DEFAULT_TODAY, case_id, load_cases, random_cases, same_value
+from tests.support.expr import DEFAULT_TODAY, case_id, load_cases, random_cases, same_value
 
 CASES = load_cases()
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.models import Submission
-from tests.browser_support import chromium, live_server, log_in, screenshot, tablet_page  # noqa: F401
-from tests.test_fieldwork_fixtures import ROUND_CODE, campaign  # noqa: F401
+from tests.support.browser import log_in, screenshot
+from tests.support.fieldwork import ROUND_CODE
 
 pytestmark = pytest.mark.browser
 
@@ -210,7 +210,7 @@ def test_enumerator_fills_a_household_section_by_section(live_server, tablet_pag
 
 def test_submitted_questionnaire_is_shown_read_only(live_server, tablet_page, campaign, session, world):
     from survey_app.submissions import SubmissionPayload, save_submission
-    from tests.test_fieldwork_fixtures import complete_answers
+    from tests.support.fieldwork import complete_answers
 
     save_submission(session, world.users["dieutra"], SubmissionPayload(
         uuid="0b5c3f1e-8d2a-4c67-9a51-3f0e6b7d2c10", household_code="HV1-001", round_code=ROUND_CODE,
@@ -230,7 +230,7 @@ def test_submitted_questionnaire_is_shown_read_only(live_server, tablet_page, ca
 
 
 def test_rows_added_and_removed_by_the_enumerator_and_drop_downs(live_server, tablet_page, world, session):
-    from tests.test_fieldwork_fixtures import make_small_round
+    from tests.support.fieldwork import make_small_round
 
     make_small_round(session)
     session.commit()

@@ -6,10 +6,16 @@ from werkzeug.datastructures import MultiDict
 
 from survey_app.core.questionnaire import definition_from_data, load_definition
 from survey_app.fieldwork.questionnaire_form import (
-    answers_from_form, dom_id, form_from_answers, form_from_post, posted_rows, questionnaire_form_class,
+    answers_from_form,
+    dom_id,
+    form_from_answers,
+    form_from_post,
+    posted_rows,
+    questionnaire_form_class,
 )
 from survey_app.fieldwork.rendering import error_label, error_section, interpolate, shown_value
-from tests.test_fieldwork_fixtures import CAMPAIGN_FORM, SMALL_FORM
+from tests.support.fieldwork import CAMPAIGN_FORM, SMALL_FORM
+
 
 def small():
     return definition_from_data(SMALL_FORM, "nho.yaml")

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from survey_app.models import AuditEntry, Household, Submission, SubmissionComment
 from survey_app.submissions import SubmissionPayload, save_submission
 from tests.conftest import csrf_from, login
-from tests.test_fieldwork_fixtures import ROUND_CODE, campaign, complete_answers, form_post  # noqa: F401
+from tests.support.fieldwork import ROUND_CODE, complete_answers, form_post
 
 FORM_URL = f"/fieldwork/{ROUND_CODE}/HV1-001"
 
@@ -200,7 +200,7 @@ def test_returned_submission_shows_the_comment_and_is_sent_again(client, campaig
 
 
 def test_households_outside_the_area_or_the_round_answer_404(client, campaign, session, world):
-    from tests.test_fieldwork_fixtures import make_campaign_round
+    from tests.support.fieldwork import make_campaign_round
 
     login(client, "dieutra")
     assert client.get(f"/fieldwork/{ROUND_CODE}/HV2-001").status_code == 404

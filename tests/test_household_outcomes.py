@@ -6,7 +6,7 @@ from survey_app.models import Household, HouseholdStatus
 from survey_app.scoring.targets import setup_demo_scoring
 from survey_app.submissions import SubmissionPayload, save_submission
 from tests.conftest import login
-from tests.test_surveys_fixtures import complete_household_answers, make_round, new_uuid, store_campaign_form
+from tests.support.surveys import complete_household_answers, make_round, new_uuid, store_campaign_form
 
 
 def _scored_household(session, world, official_2024: str):

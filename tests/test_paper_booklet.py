@@ -8,8 +8,13 @@ import pytest
 
 from survey_app.paper import booklet
 from tests.conftest import csrf_token, login
-from tests.test_paper_fixtures import (
-    PRINT_DAY, campaign_round, have_poppler, pdf_pages, pdf_text, submit_household,
+from tests.support.paper import (
+    PRINT_DAY,
+    campaign_round,
+    have_poppler,
+    pdf_pages,
+    pdf_text,
+    submit_household,
 )
 
 pytestmark = pytest.mark.skipif(not have_poppler(), reason="poppler-utils (pdftotext, pdfunite) is not installed")

@@ -7,8 +7,8 @@ from survey_app.models import OutcomeTarget
 from survey_app.paper.report import report_context
 from survey_app.printing import STATIC_ROOT, make_print_environment, render_template_pdf
 from tests.conftest import login
-from tests.test_paper_fixtures import PRINT_DAY, campaign_round, have_poppler, pdf_text, submit_household
-from tests.test_surveys_fixtures import complete_household_answers
+from tests.support.paper import PRINT_DAY, campaign_round, have_poppler, pdf_text, submit_household
+from tests.support.surveys import complete_household_answers
 
 pytestmark = pytest.mark.skipif(not have_poppler(), reason="poppler-utils (pdftotext) is not installed")
 

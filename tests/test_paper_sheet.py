@@ -6,8 +6,8 @@ import pytest
 from survey_app.paper.sheet import sheet_context
 from survey_app.printing import STATIC_ROOT, StaticOnlyURLFetcher, make_print_environment, render_template_pdf
 from tests.conftest import login
-from tests.test_surveys_fixtures import complete_household_answers
-from tests.test_paper_fixtures import PRINT_DAY, campaign_round, have_poppler, pdf_pages, pdf_text, submit_household
+from tests.support.paper import PRINT_DAY, campaign_round, have_poppler, pdf_pages, pdf_text, submit_household
+from tests.support.surveys import complete_household_answers
 
 pytestmark = pytest.mark.skipif(not have_poppler(), reason="poppler-utils (pdftotext) is not installed")
 

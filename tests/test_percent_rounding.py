@@ -12,12 +12,18 @@ import pytest
 from openpyxl import load_workbook
 
 from survey_app.core.formatting import (
-    MISSING, as_number, format_percent, format_percent_change, format_ratio, percent_change_value, percent_value,
+    MISSING,
+    as_number,
+    format_percent,
+    format_percent_change,
+    format_ratio,
+    percent_change_value,
+    percent_value,
     round_half_up,
 )
 from tests.conftest import login
-from tests.test_paper_fixtures import campaign_round, submit_household
-from tests.test_surveys_fixtures import complete_household_answers
+from tests.support.paper import campaign_round, submit_household
+from tests.support.surveys import complete_household_answers
 
 # -- the function ------------------------------------------------------------------------------------------------
 

@@ -9,7 +9,12 @@ import pytest
 import yaml
 
 from survey_app.core.questionnaire import (
-    AnswerValueError, coerce_value, definition_from_data, load_definition, relevance, validate_answers,
+    AnswerValueError,
+    coerce_value,
+    definition_from_data,
+    load_definition,
+    relevance,
+    validate_answers,
 )
 
 EXAMPLE = Path(__file__).parent / "data" / "qdef" / "vi_du_ho.yaml"

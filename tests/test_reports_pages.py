@@ -10,11 +10,15 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from survey_app.core.formatting import (
-    as_number, format_percent_change, format_ratio, percent_change_value, percent_value,
+    as_number,
+    format_percent_change,
+    format_ratio,
+    percent_change_value,
+    percent_value,
 )
 from survey_app.models import Area, OutcomeTarget
 from tests.conftest import csrf_token, login
-from tests.test_rollup_fixtures import expected_by_area, generate_small
+from tests.support.rollup import expected_by_area, generate_small
 
 
 @pytest.fixture

@@ -2,10 +2,15 @@
 import pytest
 import yaml
 
-from survey_app.core.questionnaire import definition_from_data
 from survey_app.core.answers import (
-    diff_answers, flat_texts, layout, path_label, question_at, set_answer,
+    diff_answers,
+    flat_texts,
+    layout,
+    path_label,
+    question_at,
+    set_answer,
 )
+from survey_app.core.questionnaire import definition_from_data
 from survey_app.submissions.flags import answer_fingerprint, answered_count
 
 FORM = yaml.safe_load("""

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from survey_app.auth.service import issue_token
 from survey_app.models import AuditEntry, Submission, SubmissionComment
 from survey_app.submissions import decide
-from tests.test_review_fixtures import send, small_round
+from tests.support.review import send, small_round
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.models import AuditEntry, Submission
-from tests.browser_support import TABLET, chromium, live_server, log_in, screenshot, tablet_page  # noqa: F401
-from tests.test_review_fixtures import small_round
+from tests.support.browser import TABLET, log_in, screenshot
+from tests.support.review import small_round
 
 pytestmark = pytest.mark.browser
 

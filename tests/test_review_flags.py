@@ -4,7 +4,7 @@ import pytest
 
 from survey_app.submissions.flags import FlagSettings, apply_flags, compute_flags
 from survey_app.submissions.stats import rebuild_income_summaries
-from tests.test_review_fixtures import send, small_round
+from tests.support.review import send, small_round
 
 SETTINGS = FlagSettings(income_question="so_tien", income_factor=3.0, income_min_peers=5, seconds_per_answer=4.0,
                         identical_min=3)

@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.models import AuditEntry
-from survey_app.submissions import decide
 from survey_app.scoring.rulesets import assign_ruleset, load_directory
 from survey_app.scoring.store import store_score
+from survey_app.submissions import decide
 from survey_app.surveys.rounds import create_round
 from tests.conftest import csrf_token, login
-from tests.test_review_fixtures import send, small_round
-from tests.test_surveys_fixtures import complete_household_answers, make_round, store_campaign_form
+from tests.support.review import send, small_round
+from tests.support.surveys import complete_household_answers, make_round, store_campaign_form
 
 RULESETS = Path(__file__).resolve().parent.parent / "forms" / "rulesets" / "cuoc_van_dong.yaml"
 

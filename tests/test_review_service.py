@@ -6,10 +6,17 @@ from sqlalchemy import func, select
 from survey_app.models import AuditEntry, Submission, SubmissionComment, SubmissionVersion
 from survey_app.review.append_only import CommentIsAppendOnly
 from survey_app.submissions import (
-    SubmissionConflict, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound, add_comment, bulk_approve, correct, decide,
+    SubmissionConflict,
+    SubmissionForbidden,
+    SubmissionInvalid,
+    SubmissionNotFound,
+    add_comment,
+    bulk_approve,
+    correct,
+    decide,
     submission_in_scope,
 )
-from tests.test_review_fixtures import send, small_round
+from tests.support.review import send, small_round
 
 
 @pytest.fixture

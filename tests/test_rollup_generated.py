@@ -10,7 +10,7 @@ from survey_app.models import Area, HouseholdResult, Submission
 from survey_app.scoring.codec import encode
 from survey_app.scoring.reporting import build_report
 from survey_app.scoring.store import scorers_for
-from tests.test_rollup_fixtures import expected_by_area, generate_small, primary
+from tests.support.rollup import expected_by_area, generate_small, primary
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_rollup_agrees_with_independent_counts_at_every_level(province, session)
 
 
 def _zero_like(figures):
-    from tests.test_rollup_fixtures import Expected
+    from tests.support.rollup import Expected
 
     return Expected(0, {o.id: 0 for o in figures.outcomes}, {o.id: 0 for o in figures.outcomes})
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from survey_app.core.scoring import MET, NOT_IN_POPULATION, NOT_MET, load_ruleset, resolve_parameters, score
-from tests.test_scoring_fixtures import CAMPAIGN_PATH, TODAY, base_answers, register
+from tests.support.scoring import CAMPAIGN_PATH, TODAY, base_answers, register
 
 RULESET = load_ruleset(CAMPAIGN_PATH)
 PARAMETERS = resolve_parameters(RULESET, "2024-12-31")

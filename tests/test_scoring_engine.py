@@ -10,8 +10,15 @@ from types import SimpleNamespace
 import pytest
 
 from survey_app.core.scoring import (
-    MET, NOT_IN_POPULATION, NOT_MET, Combine, ParameterPeriodError, ScoreResult, resolve_parameters,
-    ruleset_from_data, score,
+    MET,
+    NOT_IN_POPULATION,
+    NOT_MET,
+    Combine,
+    ParameterPeriodError,
+    ScoreResult,
+    resolve_parameters,
+    ruleset_from_data,
+    score,
 )
 
 TODAY = "2024-12-31"
@@ -92,7 +99,8 @@ def test_optional_answer_may_be_absent():
     criterion = {"id": "tre", "label": "Trẻ đi học", "expression": "${so_tre} = 0 or ${tre_den_truong} = 'co'",
                  "optional": ["tre_den_truong"]}
     ruleset = make_ruleset([outcome("o", criterion)])
-    held = lambda answers: score(ruleset, answers, HOUSEHOLD, {}, today=TODAY).outcome("o").criteria[0].held
+    def held(answers):
+        return score(ruleset, answers, HOUSEHOLD, {}, today=TODAY).outcome("o").criteria[0].held
     assert held({"so_tre": 0}) is True
     assert held({"so_tre": 2, "tre_den_truong": "co"}) is True
     assert held({"so_tre": 2}) is False  # the optional answer reads as empty: never met through it

@@ -10,8 +10,14 @@ import pytest
 
 from survey_app.core.questionnaire import load_definition, validate_answers
 from survey_app.core.scoring import MET, computed_status, load_ruleset, resolve_parameters, score
-from tests.test_scoring_fixtures import (
-    CAMPAIGN_PATH, FORM_PATH, NATIONAL_PATH, TODAY, base_answers, raw_answers, register,
+from tests.support.scoring import (
+    CAMPAIGN_PATH,
+    FORM_PATH,
+    NATIONAL_PATH,
+    TODAY,
+    base_answers,
+    raw_answers,
+    register,
 )
 
 DEFINITION = load_definition(FORM_PATH)
@@ -31,7 +37,8 @@ def test_form_identity():
 
 
 def test_choice_codes_required_by_the_brief():
-    codes = lambda list_name: [choice.name for choice in DEFINITION.choice_lists[list_name]]
+    def codes(list_name):
+        return [choice.name for choice in DEFINITION.choice_lists[list_name]]
     assert codes("dan_toc") == ["xo_dang", "ba_na", "gia_rai", "gie_trieng", "hre", "brau", "ro_mam", "kinh", "khac"]
     assert codes("tinh_trang_ngheo") == ["ngheo", "can_ngheo", "khong_ngheo"]
     assert codes("loai_nha") == ["kien_co", "ban_kien_co", "thieu_kien_co", "don_so"]

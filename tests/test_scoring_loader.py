@@ -9,7 +9,7 @@ import pytest
 
 from survey_app.core.questionnaire import load_definition
 from survey_app.core.scoring import RulesetError, load_ruleset, ruleset_from_data
-from tests.test_scoring_fixtures import CAMPAIGN_PATH, DATA_DIR, FORM_PATH, NATIONAL_PATH
+from tests.support.scoring import CAMPAIGN_PATH, DATA_DIR, FORM_PATH, NATIONAL_PATH
 
 VALID = (DATA_DIR / "hop_le.yaml").read_text(encoding="utf-8")
 

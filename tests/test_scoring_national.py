@@ -6,10 +6,16 @@ from __future__ import annotations
 import pytest
 
 from survey_app.core.scoring import (
-    MET, NOT_MET, computed_status, disagrees_with_official, load_ruleset, official_equivalent,
-    resolve_parameters, score,
+    MET,
+    NOT_MET,
+    computed_status,
+    disagrees_with_official,
+    load_ruleset,
+    official_equivalent,
+    resolve_parameters,
+    score,
 )
-from tests.test_scoring_fixtures import NATIONAL_PATH, TODAY, base_answers, register
+from tests.support.scoring import NATIONAL_PATH, TODAY, base_answers, register
 
 RULESET = load_ruleset(NATIONAL_PATH)
 P2026 = resolve_parameters(RULESET, "2026-12-31")

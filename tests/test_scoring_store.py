@@ -13,12 +13,18 @@ from survey_app.core.questionnaire import load_definition
 from survey_app.core.scoring import load_ruleset, resolve_parameters, score
 from survey_app.models import AuditEntry, HouseholdResult, Submission, SurveyRound
 from survey_app.scoring import (
-    decode, encode, load_directory, rescore_round, store_score, stored_results, sync_states,
+    decode,
+    encode,
+    load_directory,
+    rescore_round,
+    store_score,
+    stored_results,
+    sync_states,
 )
 from survey_app.scoring.reporting import build_report
 from survey_app.scoring.rulesets import RulesetLoadError, assign_ruleset
 from survey_app.surveys.questionnaires import store_definition
-from tests.test_scoring_fixtures import base_answers
+from tests.support.scoring import base_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN = ROOT / "forms" / "rulesets" / "cuoc_van_dong.yaml"

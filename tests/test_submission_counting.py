@@ -14,11 +14,16 @@ from survey_app.auth.service import issue_token
 from survey_app.core.counting import Candidate, decide_current
 from survey_app.models import AuditEntry, HouseholdResult, IncomeSummary, Submission, User
 from survey_app.submissions import (
-    SubmissionConflict, SubmissionPayload, choose_counted, correct, decide, save_submission,
+    SubmissionConflict,
+    SubmissionPayload,
+    choose_counted,
+    correct,
+    decide,
+    save_submission,
 )
 from tests.conftest import csrf_token, login
-from tests.test_paper_fixtures import campaign_round
-from tests.test_surveys_fixtures import complete_household_answers, new_uuid
+from tests.support.paper import campaign_round
+from tests.support.surveys import complete_household_answers, new_uuid
 
 T0 = datetime(2024, 5, 10, 8, tzinfo=timezone.utc)
 

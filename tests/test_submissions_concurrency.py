@@ -29,12 +29,21 @@ from survey_app.auth.service import issue_token
 from survey_app.core.counting import Candidate, decide_current
 from survey_app.database import make_engine
 from survey_app.models import AuditEntry, Household, Submission, SubmissionComment, SubmissionVersion, SurveyRound
-from tests.factories import PASSWORD, Factories
+from tests.support.factories import PASSWORD, Factories
+from tests.support.fieldwork import ROUND_CODE, complete_answers, form_post, make_campaign_round
 from tests.support.live_server import (
-    BrowserSession, Call, LiveServer, Outcome, bearer, drop_postgres_database, live_postgres_url, log_in,
-    recreate_postgres_database, request, run_together,
+    BrowserSession,
+    Call,
+    LiveServer,
+    Outcome,
+    bearer,
+    drop_postgres_database,
+    live_postgres_url,
+    log_in,
+    recreate_postgres_database,
+    request,
+    run_together,
 )
-from tests.test_fieldwork_fixtures import ROUND_CODE, complete_answers, form_post, make_campaign_round
 
 API = "/api/v1/submissions"
 FORM_VERSION = "2024.1"

@@ -11,9 +11,12 @@ from sqlalchemy import func, select
 
 from survey_app.models import AuditEntry, QuestionnaireVersion
 from survey_app.surveys.questionnaires import (
-    QuestionnaireLoadError, get_definition, latest_version, load_directory,
+    QuestionnaireLoadError,
+    get_definition,
+    latest_version,
+    load_directory,
 )
-from tests.test_surveys_fixtures import CAMPAIGN_FORM, SMALL_FORM_YAML, small_form_data
+from tests.support.surveys import CAMPAIGN_FORM, SMALL_FORM_YAML, small_form_data
 
 
 def write_form(folder, name, data):

@@ -11,7 +11,7 @@ from survey_app.demo import seed_demo
 from survey_app.models import AuditEntry, SurveyRound
 from survey_app.surveys.rounds import RoundError, create_round, rounds_open_to
 from tests.conftest import csrf_from, login
-from tests.test_surveys_fixtures import make_round, store_campaign_form, store_small_form
+from tests.support.surveys import make_round, store_campaign_form, store_small_form
 
 
 def test_create_round_names_every_bad_field_in_vietnamese(app, session, world):

@@ -9,10 +9,15 @@ from sqlalchemy import select
 
 from survey_app.models import Submission
 from survey_app.submissions import (
-    SubmissionForbidden, SubmissionInvalid, SubmissionPayload, answers_hash, current_submission, household_states,
+    SubmissionForbidden,
+    SubmissionInvalid,
+    SubmissionPayload,
+    answers_hash,
+    current_submission,
+    household_states,
     save_submission,
 )
-from tests.test_surveys_fixtures import complete_household_answers, make_round, new_uuid, store_campaign_form
+from tests.support.surveys import complete_household_answers, make_round, new_uuid, store_campaign_form
 
 
 @pytest.fixture

@@ -20,6 +20,11 @@ def _authenticate():
     return None
 
 
-from . import households, me, rollup  # noqa: E402,F401  (routes register on import)
-from . import rounds, submissions  # noqa: E402,F401
-from . import review  # noqa: E402,F401
+from . import (  # noqa: E402,F401  (routes register on import)  # noqa: E402,F401
+    households,
+    me,
+    review,  # noqa: E402,F401
+    rollup,
+    rounds,
+    submissions,
+)

@@ -7,9 +7,8 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from ..extensions import db
+from ..submissions import SubmissionError, payload_from_json, save_submission, submission_by_uuid, submission_json
 from ..web import reads_first
-from ..submissions import payload_from_json
-from ..submissions import SubmissionError, save_submission, submission_by_uuid, submission_json
 from . import bp
 
 

@@ -13,13 +13,19 @@ from ..extensions import db
 from ..households.service import HouseholdError, ethnic_groups, save_household, villages_in_scope
 from ..models import POVERTY_STATUS_LABELS, STATE_LABELS, Household, SurveyRound
 from ..pagination import page_args, paginate
-from ..web import reads_first
+from ..submissions import (
+    SaveOutcome,
+    SubmissionError,
+    SubmissionInvalid,
+    SubmissionPayload,
+    current_submission,
+    household_states,
+    normalise_uuid,
+    save_submission,
+)
 from ..surveys.questionnaires import get_definition
 from ..surveys.rounds import rounds_open_to
-from ..submissions import (
-    SaveOutcome, SubmissionError, SubmissionInvalid, SubmissionPayload, current_submission, household_states,
-    normalise_uuid, save_submission,
-)
+from ..web import reads_first
 from . import bp
 from .forms import NewHouseholdForm, suggest_code
 from .listing import HouseholdRow, latest_comments, round_households, state_counts

@@ -45,7 +45,7 @@ def household_outcomes(session: Session, household: Household) -> list[RoundOutc
         found = status_ruleset(session, survey_round)
         if found is not None:
             link, version = found
-            row = next((result for l, result in results if l.id == link.id), None)
+            row = next((result for other, result in results if other.id == link.id), None)
             if row is not None:
                 item.computed = computed_from_row(row, version)
                 item.official = household.status_for(status_years(survey_round)[1])

@@ -14,8 +14,8 @@ import traceback
 from datetime import datetime, timezone
 
 from sqlalchemy import update
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey_app.database import make_engine

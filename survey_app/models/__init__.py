@@ -3,15 +3,27 @@ from .accounts import ROLE_LABELS, ROLES, ApiToken, User, user_area
 from .areas import Area
 from .audit import AuditEntry, record
 from .base import Base, utcnow
-from .surveys import (
-    STATE_LABELS, SUBMISSION_STATES, IncomeSummary, QuestionnaireVersion, Submission, SubmissionComment, SubmissionVersion,
-    SurveyRound, round_area,
-)
-from .scoring import (
-    TARGET_OPERATOR_LABELS, TARGET_OPERATORS, HouseholdResult, OutcomeTarget, RoundRuleset, RulesetVersion,
-)
 from .households import POVERTY_STATUS_LABELS, POVERTY_STATUSES, EthnicGroup, Household, HouseholdStatus
 from .jobs import JOB_STATE_LABELS, JOB_STATES, Job
+from .scoring import (
+    TARGET_OPERATOR_LABELS,
+    TARGET_OPERATORS,
+    HouseholdResult,
+    OutcomeTarget,
+    RoundRuleset,
+    RulesetVersion,
+)
+from .surveys import (
+    STATE_LABELS,
+    SUBMISSION_STATES,
+    IncomeSummary,
+    QuestionnaireVersion,
+    Submission,
+    SubmissionComment,
+    SubmissionVersion,
+    SurveyRound,
+    round_area,
+)
 
 __all__ = [
     "ROLES", "ROLE_LABELS", "ApiToken", "User", "user_area", "Area", "AuditEntry", "record", "Base", "utcnow",

@@ -11,7 +11,18 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, Float, ForeignKey, Integer, Index, String, Table, Text, UniqueConstraint, text,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

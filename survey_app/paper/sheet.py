@@ -18,7 +18,13 @@ from survey_app.core import formatting
 from survey_app.core.questionnaire import Definition, Question, relevance
 from survey_app.core.scoring import MET, NOT_IN_POPULATION, STATUS_LABELS
 from survey_app.models import (
-    POVERTY_STATUS_LABELS, Area, Household, HouseholdResult, RoundRuleset, Submission, SubmissionComment,
+    POVERTY_STATUS_LABELS,
+    Area,
+    Household,
+    HouseholdResult,
+    RoundRuleset,
+    Submission,
+    SubmissionComment,
     SurveyRound,
 )
 from survey_app.scoring.codec import decode

@@ -5,5 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates", static_folder="static")
 
-from . import append_only  # noqa: E402,F401  (registers the ORM guard on comments)
-from . import views  # noqa: E402,F401  (routes register on import)
+from . import append_only, views  # noqa: E402,F401  (the ORM guard on comments; the routes register on import)

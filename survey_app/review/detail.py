@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..core.answers import flat_texts
 from ..core.scoring import ScoreResult
 from ..models import HouseholdResult, RoundRuleset, Submission, SubmissionComment, SubmissionVersion, SurveyRound
 from ..scoring.codec import decode
 from ..surveys.questionnaires import get_definition
-from ..core.answers import flat_texts
 
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -8,23 +8,42 @@ from sqlalchemy import select
 
 from ..access import area_clause, roles_required
 from ..core import review_states
+from ..core.answers import current_value, diff_answers, layout, path_label, question_at
 from ..extensions import db
 from ..models import Area
-from ..surveys.questionnaires import get_definition
-from . import bp
-from ..core.answers import current_value, diff_answers, layout, path_label, question_at
-from .detail import (
-    answers_day, comment_thread, previous_submission, previous_texts, stored_outcomes, version_by_number,
-    versions_of,
-)
-from ..submissions.flags import flag_label
-from .queue import (
-    FLAG_FILTERS, SORTS, STATE_FILTERS, QueueFilterError, enumerators_for, parse_filters, queue_page, rounds_for,
-)
 from ..submissions import (
-    REVIEW_ROLES, SubmissionError, add_comment, bulk_approve, choose_counted, correct, decide, submission_in_scope,
+    REVIEW_ROLES,
+    SubmissionError,
+    add_comment,
+    bulk_approve,
+    choose_counted,
+    correct,
+    decide,
+    submission_in_scope,
 )
 from ..submissions.counting import competing_ids, household_submissions
+from ..submissions.flags import flag_label
+from ..surveys.questionnaires import get_definition
+from . import bp
+from .detail import (
+    answers_day,
+    comment_thread,
+    previous_submission,
+    previous_texts,
+    stored_outcomes,
+    version_by_number,
+    versions_of,
+)
+from .queue import (
+    FLAG_FILTERS,
+    SORTS,
+    STATE_FILTERS,
+    QueueFilterError,
+    enumerators_for,
+    parse_filters,
+    queue_page,
+    rounds_for,
+)
 
 PER_PAGE = 50
 

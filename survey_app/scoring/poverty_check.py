@@ -11,9 +11,21 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..core.scoring.status import (
-    COMPUTED_STATUS_LABELS, STATUS_OUTCOMES, computed_status, disagrees_with_official,
+    COMPUTED_STATUS_LABELS,
+    STATUS_OUTCOMES,
+    computed_status,
+    disagrees_with_official,
 )
-from ..models import POVERTY_STATUS_LABELS, Area, Household, HouseholdResult, HouseholdStatus, RoundRuleset, RulesetVersion, SurveyRound
+from ..models import (
+    POVERTY_STATUS_LABELS,
+    Area,
+    Household,
+    HouseholdResult,
+    HouseholdStatus,
+    RoundRuleset,
+    RulesetVersion,
+    SurveyRound,
+)
 from .codec import decode
 from .store import status_years
 

@@ -11,8 +11,8 @@ of the year before the round's period starts (the review closes on 14 December a
 """
 from __future__ import annotations
 
-from datetime import date
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, insert, inspect, select, update
@@ -20,12 +20,18 @@ from sqlalchemy.orm import Session
 
 from survey_app.core.scoring import ScoreResult, resolve_parameters, score
 from survey_app.models import (
-    Household, HouseholdResult, HouseholdStatus, RoundRuleset, RulesetVersion, Submission, SurveyRound, utcnow,
+    Household,
+    HouseholdResult,
+    HouseholdStatus,
+    RoundRuleset,
+    RulesetVersion,
+    Submission,
+    SurveyRound,
+    utcnow,
 )
 
 from .codec import encode
-from .rulesets import get_ruleset, round_rulesets
-
+from .rulesets import get_ruleset
 
 
 def status_years(survey_round: SurveyRound) -> tuple[int, int]:

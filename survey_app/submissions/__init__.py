@@ -3,7 +3,14 @@ review decisions (``decisions``), which submission counts (``counting``, rule in
 flags (``flags``) and the income summaries behind them (``stats``), what the API returns (``serialize``), and
 the ONE table of what happens after each event (``lifecycle``)."""
 from .decisions import (
-    REVIEW_ROLES, BulkOutcome, Correction, add_comment, bulk_approve, choose_counted, correct, decide,
+    REVIEW_ROLES,
+    BulkOutcome,
+    Correction,
+    add_comment,
+    bulk_approve,
+    choose_counted,
+    correct,
+    decide,
 )
 from .errors import SubmissionConflict, SubmissionError, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound
 from .payload import SubmissionPayload, answers_hash, normalise_uuid, payload_from_json

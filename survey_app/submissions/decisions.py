@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core import review_states
+from ..core.answers import current_value, path_label, question_at, set_answer, value_text
 from ..core.questionnaire import validate_answers
 from ..core.review_states import TransitionRefused
 from ..models import Submission, SubmissionComment, SubmissionVersion, User, record
-from ..core.answers import current_value, path_label, question_at, set_answer, value_text
 from ..surveys.questionnaires import get_definition
 from .counting import household_submissions, lock_household
 from .errors import SubmissionConflict, SubmissionError, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound

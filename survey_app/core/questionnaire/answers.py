@@ -23,7 +23,12 @@ from typing import Any
 
 from survey_app.core.expressions import evaluate, truthy
 from survey_app.core.questionnaire.model import (
-    SELECT_TYPES, Definition, Question, Rule, constraint_message, required_message,
+    SELECT_TYPES,
+    Definition,
+    Question,
+    Rule,
+    constraint_message,
+    required_message,
 )
 from survey_app.core.questionnaire.values import AnswerValueError, coerce_value, is_blank
 

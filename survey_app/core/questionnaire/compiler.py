@@ -11,7 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from survey_app.core.questionnaire.model import (
-    Definition, Question, Rule, constraint_message, required_message,
+    Definition,
+    Question,
+    Rule,
+    constraint_message,
+    required_message,
 )
 
 

@@ -10,10 +10,21 @@ from survey_app.core.config_files import StrictYamlLoader, read_yaml
 from survey_app.core.expressions import ExpressionError, parse
 from survey_app.core.questionnaire.graph import evaluation_order
 from survey_app.core.questionnaire.model import (
-    ANSWER_TYPES, QUESTION_TYPES, SELECT_TYPES, Choice, Definition, Question, Rule, Section,
+    ANSWER_TYPES,
+    QUESTION_TYPES,
+    SELECT_TYPES,
+    Choice,
+    Definition,
+    Question,
+    Rule,
+    Section,
 )
 from survey_app.core.questionnaire.problems import (
-    DefinitionError, DefinitionProblem, choice_list_place, question_place, section_place,
+    DefinitionError,
+    DefinitionProblem,
+    choice_list_place,
+    question_place,
+    section_place,
 )
 from survey_app.core.questionnaire.values import AnswerValueError, coerce_value
 

@@ -14,15 +14,32 @@ Typical use::
 from survey_app.core.scoring.engine import is_missing, score
 from survey_app.core.scoring.loader import load_ruleset, ruleset_from_data
 from survey_app.core.scoring.model import (
-    HOUSEHOLD_ATTRIBUTES, Check, Combine, Criterion, Outcome, Parameter, ParameterPeriod, Population, Ruleset,
+    HOUSEHOLD_ATTRIBUTES,
+    Check,
+    Combine,
+    Criterion,
+    Outcome,
+    Parameter,
+    ParameterPeriod,
+    Population,
+    Ruleset,
 )
 from survey_app.core.scoring.parameters import resolve_parameters
 from survey_app.core.scoring.problems import ParameterPeriodError, RulesetError, RulesetProblem
 from survey_app.core.scoring.results import (
-    MET, NOT_IN_POPULATION, NOT_MET, STATUS_LABELS, CriterionResult, OutcomeResult, ScoreResult,
+    MET,
+    NOT_IN_POPULATION,
+    NOT_MET,
+    STATUS_LABELS,
+    CriterionResult,
+    OutcomeResult,
+    ScoreResult,
 )
 from survey_app.core.scoring.status import (
-    COMPUTED_STATUS_LABELS, computed_status, disagrees_with_official, official_equivalent,
+    COMPUTED_STATUS_LABELS,
+    computed_status,
+    disagrees_with_official,
+    official_equivalent,
 )
 
 __all__ = [

@@ -18,10 +18,21 @@ from typing import Any
 
 from survey_app.core.expressions.values import is_true
 from survey_app.core.scoring.model import (
-    HOUSEHOLD_PREFIX, OUTCOME_PREFIX, PARAM_PREFIX, Check, Outcome, Population, Ruleset,
+    HOUSEHOLD_PREFIX,
+    OUTCOME_PREFIX,
+    PARAM_PREFIX,
+    Check,
+    Outcome,
+    Population,
+    Ruleset,
 )
 from survey_app.core.scoring.results import (
-    MET, NOT_IN_POPULATION, NOT_MET, CriterionResult, OutcomeResult, ScoreResult,
+    MET,
+    NOT_IN_POPULATION,
+    NOT_MET,
+    CriterionResult,
+    OutcomeResult,
+    ScoreResult,
 )
 
 

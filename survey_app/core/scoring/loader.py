@@ -12,11 +12,26 @@ import yaml
 from survey_app.core.config_files import StrictYamlLoader, read_yaml
 from survey_app.core.expressions import ExpressionError, parse
 from survey_app.core.scoring.model import (
-    FALLBACK_ATTRIBUTES, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_PREFIX, OUTCOME_PREFIX, PARAM_PREFIX,
-    Check, Combine, Criterion, Outcome, Parameter, ParameterPeriod, Population, Ruleset,
+    FALLBACK_ATTRIBUTES,
+    HOUSEHOLD_ATTRIBUTES,
+    HOUSEHOLD_PREFIX,
+    OUTCOME_PREFIX,
+    PARAM_PREFIX,
+    Check,
+    Combine,
+    Criterion,
+    Outcome,
+    Parameter,
+    ParameterPeriod,
+    Population,
+    Ruleset,
 )
 from survey_app.core.scoring.problems import (
-    RulesetError, RulesetProblem, criterion_place, outcome_place, parameter_place,
+    RulesetError,
+    RulesetProblem,
+    criterion_place,
+    outcome_place,
+    parameter_place,
 )
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")

@@ -11,7 +11,7 @@ from survey_app.core.questionnaire import definition_from_data, load_definition
 from survey_app.surveys.questionnaires import store_definition
 from survey_app.surveys.rounds import create_round
 
-CAMPAIGN_FORM = Path(__file__).resolve().parent.parent / "forms" / "ho_gia_dinh.yaml"
+CAMPAIGN_FORM = Path(__file__).resolve().parents[2] / "forms" / "ho_gia_dinh.yaml"
 ROUND_CODE = "KS2025"
 
 

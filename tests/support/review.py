@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from survey_app.models import Submission
 from survey_app.submissions import SubmissionPayload, save_submission
-from tests.test_surveys_fixtures import make_round, new_uuid, store_small_form
+from tests.support.surveys import make_round, new_uuid, store_small_form
 
 ROUND = "R2024"
 

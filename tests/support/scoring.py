@@ -11,11 +11,11 @@ import copy
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FORM_PATH = ROOT / "forms" / "ho_gia_dinh.yaml"
 CAMPAIGN_PATH = ROOT / "forms" / "rulesets" / "cuoc_van_dong.yaml"
 NATIONAL_PATH = ROOT / "forms" / "rulesets" / "chuan_ngheo_quoc_gia.yaml"
-DATA_DIR = Path(__file__).resolve().parent / "data" / "scoring"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "scoring"
 TODAY = "2024-11-20"
 
 _MEMBERS = [

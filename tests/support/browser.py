@@ -3,8 +3,8 @@ API, a tablet-sized page, logging in, and screenshots in test-artifacts/ (gitign
 
 Use in a test module::
 
-    from tests.browser_support import chromium, live_server, tablet_page  # noqa: F401  (fixtures)
-    from tests.browser_support import log_in, screenshot
+    from tests.support.browser import chromium, live_server, tablet_page  # noqa: F401  (fixtures)
+    from tests.support.browser import log_in, screenshot
 
     pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.factories import PASSWORD
+from tests.support.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -39,7 +39,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TABLET = {"width": 768, "height": 1024}
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @dataclass

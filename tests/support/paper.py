@@ -10,9 +10,9 @@ from pathlib import Path
 from survey_app.models import Submission
 from survey_app.scoring.rulesets import assign_ruleset, load_directory
 from survey_app.submissions import SubmissionPayload, save_submission
-from tests.test_surveys_fixtures import complete_household_answers, make_round, new_uuid, store_campaign_form
+from tests.support.surveys import complete_household_answers, make_round, new_uuid, store_campaign_form
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RULESETS = ROOT / "forms" / "rulesets"
 PRINT_DAY = date(2023, 2, 8)
 

@@ -13,7 +13,7 @@ from survey_app.core.questionnaire import definition_from_data, load_definition
 from survey_app.surveys.questionnaires import store_definition
 from survey_app.surveys.rounds import create_round
 
-CAMPAIGN_FORM = Path(__file__).resolve().parent.parent / "forms" / "ho_gia_dinh.yaml"
+CAMPAIGN_FORM = Path(__file__).resolve().parents[2] / "forms" / "ho_gia_dinh.yaml"
 
 SMALL_FORM_YAML = """
 form_id: phieu_thu

@@ -9,7 +9,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-VECTORS_PATH = Path(__file__).parent / "vectors" / "expressions.json"
+VECTORS_PATH = Path(__file__).resolve().parents[1] / "vectors" / "expressions.json"
 DEFAULT_TODAY = "2026-11-22"
 
 
