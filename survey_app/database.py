@@ -10,7 +10,6 @@ import functools
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -120,9 +119,8 @@ class WriterLock:
         self._pid = 0
 
     def acquire(self, timeout: float = 30.0) -> None:
-        """Wait at most ``timeout`` seconds, then fail as SQLite does ("database is locked"), which the request
-        retry treats as transient: a writer is never stuck for ever behind a hung one."""
-        deadline = time.monotonic() + timeout
+        """Wait for the other threads of this process at most ``timeout`` seconds, then fail as SQLite does
+        ("database is locked"), which the request retry treats as transient."""
         if not self._thread.acquire(timeout=timeout):
             raise _locked()
         if self._path is None:
@@ -130,16 +128,12 @@ class WriterLock:
         try:
             if self._fd is None or self._pid != os.getpid():  # opened anew after a fork
                 self._fd, self._pid = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
-            pause = 0.0002
-            while True:
-                try:
-                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    return
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise _locked() from None
-                    time.sleep(pause)
-                    pause = min(pause * 2, 0.002)
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                # Another process writes: wait in the kernel, which wakes us the moment it commits. A hung holder
+                # is ended by gunicorn's worker timeout, which frees the lock with its process.
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
         except BaseException:
             self._thread.release()
             raise
