@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from survey_app.auth.service import issue_token
 from survey_app.core.counting import Candidate, decide_current
 from survey_app.models import AuditEntry, HouseholdResult, IncomeSummary, Submission, User
+from survey_app.scoring.store import store_score
 from survey_app.submissions import (
     SubmissionConflict,
     SubmissionPayload,
@@ -233,3 +234,20 @@ def test_income_summaries_can_be_rebuilt_from_the_command_line(app, world, sessi
     assert session.scalar(select(IncomeSummary.count)) == 1
     missing = app.test_cli_runner().invoke(args=["submissions", "refresh-stats", "--round", "KHONG"])
     assert missing.exit_code != 0 and "Không có đợt khảo sát mã 'KHONG'" in missing.output
+
+
+def test_scores_prepared_before_the_write_equal_a_fresh_scoring(world, session, campaign):
+    uuid = _send(session, _user(session, world, "dieutra"), campaign, informed=False)
+    submission = _get(session, uuid)
+
+    def stored():
+        session.expire_all()
+        return sorted((r.round_ruleset_id, r.in_population, r.population_mask, r.met_mask, r.state, r.is_current,
+                       str(r.result)) for r in session.scalars(select(HouseholdResult).where(
+                           HouseholdResult.submission_id == submission.id)))
+
+    prepared = stored()
+    assert len(prepared) == 2  # both rulesets of the round
+    store_score(session, _get(session, uuid))  # scored again from the stored answers
+    session.commit()
+    assert stored() == prepared

@@ -12,6 +12,7 @@ of the year before the round's period starts (the review closes on 14 December a
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -101,10 +102,31 @@ def scorers_for(session: Session, survey_round: SurveyRound) -> list[RoundScorer
     return [RoundScorer(survey_round, link, version) for link, version in rows]
 
 
-def store_score(session: Session, submission: Submission, *, siblings: Iterable[int] = ()) -> int:
+@dataclass
+class PreparedScores:
+    """Scores computed ahead of the write (the save does it before it takes SQLite's write lock) for one answer
+    set: ``store_score`` uses them when the submission still holds that very answer set."""
+
+    answers: dict
+    rows: list[dict]
+
+
+def prepare_scores(session: Session, survey_round: SurveyRound, household: Household, answers: dict) -> PreparedScores:
+    scorers = scorers_for(session, survey_round)
+    statuses = dict(session.execute(select(HouseholdStatus.year, HouseholdStatus.status)
+                                    .where(HouseholdStatus.household_id == household.id)).all())
+    record = household_record(household, survey_round, statuses)
+    return PreparedScores(answers, [scorer.row(submission_id=0, household_id=household.id,
+                                               village_id=household.village_id, state="", is_current=False,
+                                               answers=answers, record=record) for scorer in scorers])
+
+
+def store_score(session: Session, submission: Submission, *, siblings: Iterable[int] = (),
+                prepared: PreparedScores | None = None) -> int:
     """Score `submission` by every ruleset of its round and replace its `household_result` rows (one DELETE, one
     multi-row INSERT); a draft loses them. `siblings` are the household's other submissions whose state or
-    is_current changed: their rows get the new values (`sync_states`). Returns the number of rows written."""
+    is_current changed: their rows get the new values (`sync_states`). `prepared` scores are used when they were
+    computed from the submission's current answers. Returns the number of rows written."""
     new = inspect(submission).pending  # not inserted yet: it has no stored results to replace
     session.flush()
     sync_states(session, siblings)
@@ -113,6 +135,14 @@ def store_score(session: Session, submission: Submission, *, siblings: Iterable[
                         .execution_options(synchronize_session=False))
     if submission.state == "draft":
         return 0
+    if prepared is not None and prepared.answers is submission.answers:
+        now = utcnow()
+        rows = [{**row, "submission_id": submission.id, "village_id": submission.village_id,
+                 "state": submission.state, "is_current": bool(submission.is_current), "scored_at": now}
+                for row in prepared.rows]
+        if rows:
+            session.execute(insert(HouseholdResult), rows)
+        return len(rows)
     survey_round = session.get(SurveyRound, submission.round_id)
     scorers = scorers_for(session, survey_round)
     if not scorers:

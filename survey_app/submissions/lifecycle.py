@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..models import Submission, User, record
-from ..scoring.store import store_score, sync_states
+from ..scoring.store import PreparedScores, store_score, sync_states
 from ..surveys.questionnaires import get_definition
 from . import counting, flags, stats
 
@@ -47,6 +47,7 @@ class Event:
     # Filled in by the handlers for the ones after them:
     changed_siblings: set[int] = field(default_factory=set)
     income_change: tuple[float | None, float | None] | None = None
+    prepared_scores: PreparedScores | None = None  # computed by the producer before it took the write lock
 
 
 Handler = Callable[[Session, Event], None]
@@ -84,7 +85,7 @@ def _flags(session: Session, event: Event) -> None:
 
 
 def _score(session: Session, event: Event) -> None:
-    store_score(session, event.submission, siblings=event.changed_siblings)
+    store_score(session, event.submission, siblings=event.changed_siblings, prepared=event.prepared_scores)
 
 
 def _sync(session: Session, event: Event) -> None:

@@ -28,6 +28,7 @@ from ..core.questionnaire import validate_answers
 from ..core.review_states import check_system
 from ..database import begin_writing
 from ..models import Household, Submission, SubmissionVersion, SurveyRound, User
+from ..scoring.store import PreparedScores, prepare_scores
 from ..surveys.questionnaires import get_definition
 from .errors import SubmissionConflict, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound
 from .lifecycle import AuditLine, Event, emit
@@ -86,6 +87,8 @@ def save_submission(session: Session, user: User, payload: SubmissionPayload, *,
         return SaveOutcome(existing, created=False, duplicate=True)
     if not survey_round.is_open:
         raise SubmissionForbidden(f"Đợt khảo sát {survey_round.code} đã đóng, không nhận phiếu mới hay sửa phiếu.")
+    # The scores too are computed before the write lock (SQLite's writers run one at a time).
+    prepared = prepare_scores(session, survey_round, household, check.answers) if payload.submit else None
     if begin_writing(session):  # SQLite: everything above ran without the write lock; look again under it
         existing = session.scalar(select(Submission).where(Submission.uuid == uuid))
         if existing is not None and (existing.household_id != household.id or existing.round_id != survey_round.id):
@@ -93,9 +96,9 @@ def save_submission(session: Session, user: User, payload: SubmissionPayload, *,
         if existing is not None and existing.answers_hash == digest:
             return SaveOutcome(existing, created=False, duplicate=True)
     if existing is None:
-        created = _create(session, user, payload, uuid, household, survey_round, check.answers, digest)
+        created = _create(session, user, payload, uuid, household, survey_round, check.answers, digest, prepared)
         return SaveOutcome(created, created=True, duplicate=False)
-    _update(session, user, payload, existing, check.answers, digest)
+    _update(session, user, payload, existing, check.answers, digest, prepared)
     return SaveOutcome(existing, created=False, duplicate=False)
 
 
@@ -141,7 +144,7 @@ def _add_version(submission: Submission, user: User, reason: str) -> None:
 
 
 def _create(session: Session, user: User, payload: SubmissionPayload, uuid: str, household: Household,
-            survey_round: SurveyRound, answers: dict, digest: str) -> Submission:
+            survey_round: SurveyRound, answers: dict, digest: str, prepared: PreparedScores | None) -> Submission:
     submission = Submission(
         # Relationships and their ids both: the lifecycle's handlers read them before the row is inserted.
         uuid=uuid, survey_round=survey_round, round_id=survey_round.id, household=household,
@@ -160,12 +163,13 @@ def _create(session: Session, user: User, payload: SubmissionPayload, uuid: str,
                                                                           else submission.state})]
     if payload.submit:
         audit.append(AuditLine("submission.submit", f"Gửi phiếu {where}", after={"state": submission.state}))
-    emit(session, Event("submitted" if payload.submit else "draft_saved", submission, user, audit))
+    emit(session, Event("submitted" if payload.submit else "draft_saved", submission, user, audit,
+                        prepared_scores=prepared))
     return submission
 
 
 def _update(session: Session, user: User, payload: SubmissionPayload, submission: Submission, answers: dict,
-            digest: str) -> None:
+            digest: str, prepared: PreparedScores | None) -> None:
     if submission.state not in ("draft", "has_issues"):
         raise SubmissionConflict("Phiếu đã được gửi; nội dung khác với bản đã nhận. Không thể ghi đè phiếu đã gửi.")
     if user.role == "enumerator" and submission.enumerator_id != user.id:
@@ -191,4 +195,4 @@ def _update(session: Session, user: User, payload: SubmissionPayload, submission
     submission.updated_at = _now()
     line = AuditLine(action, f"{summary} hộ {submission.household.code}, đợt {submission.survey_round.code}",
                      before=before, after=_state_snapshot(submission))
-    emit(session, Event(event, submission, user, [line]))
+    emit(session, Event(event, submission, user, [line], prepared_scores=prepared))
