@@ -142,9 +142,11 @@ TOKEN_TOUCH_SECONDS = 60  # `last_used_at` is kept to the minute: reading with a
 
 def token_for(session: Session, token: str) -> ApiToken | None:
     """The live token row (not revoked, active account) for a presented token, or None. Writes nothing."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token),
-                                                ApiToken.revoked.is_(False))
-                         .options(joinedload(ApiToken.user).selectinload(User.areas)))
+    # One query for the token, its account and the account's areas (a row per area; unique() folds them).
+    row = session.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(token),
+                                                 ApiToken.revoked.is_(False))
+                          .options(joinedload(ApiToken.user, innerjoin=True).joinedload(User.areas))
+                          ).unique().scalar_one_or_none()
     if row is None or not row.user.active:
         return None
     return row
