@@ -10,8 +10,6 @@ import functools
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import create_engine, event
@@ -22,7 +20,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 # Whether the current unit of work will write. On SQLite a writing transaction starts with BEGIN IMMEDIATE: it
 # takes the write lock first (waiting up to busy_timeout for it) instead of reading under a snapshot and failing
 # with "database is locked" when it tries to write after another writer committed. Set per request by
-# web.register_transaction_boundary (POST/PUT/PATCH/DELETE) and by `writing()`.
+# web.register_transaction_boundary (POST/PUT/PATCH/DELETE); `begin_writing` upgrades a reading one.
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 # Set by begin_writing for the rest of the current transaction only (cleared when it commits or rolls back).
 _upgraded: ContextVar[bool] = ContextVar("write_upgraded", default=False)
@@ -49,15 +47,6 @@ def begin_writing(session) -> bool:
     session.commit()
     _upgraded.set(True)
     return True
-
-
-@contextmanager
-def writing() -> Iterator[None]:
-    token = _write_intent.set(True)
-    try:
-        yield
-    finally:
-        _write_intent.reset(token)
 
 
 # SQLSTATEs of PostgreSQL worth one more try of the whole transaction: serialization failure, deadlock, and a

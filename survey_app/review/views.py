@@ -21,7 +21,7 @@ from ..submissions import (
     decide,
     submission_in_scope,
 )
-from ..submissions.counting import competing_ids, household_submissions
+from ..submissions.counting import competition
 from ..submissions.flags import flag_label
 from ..surveys.questionnaires import get_definition
 from . import bp
@@ -94,6 +94,7 @@ def bulk():
 
 def _render_submission(submission, *, error: str | None = None, status: int = 200, form: dict | None = None):
     defn = get_definition(submission.questionnaire_version)
+    household_submissions, competing = competition(db.session, submission)
     previous = previous_submission(db.session, submission)
     page = render_template(
         "review/submission.html", submission=submission, sections=layout(defn, submission.answers or {},
@@ -103,8 +104,7 @@ def _render_submission(submission, *, error: str | None = None, status: int = 20
         targets=review_states.review_targets(submission.state), state_label=review_states.label,
         comment_required=review_states.comment_required, can_correct=submission.state in
         {state for state, event in review_states.SYSTEM_TRANSITIONS if event == "correct"},
-        household_submissions=household_submissions(db.session, submission.round_id, submission.household_id),
-        competing=competing_ids(db.session, submission), sent_states=review_states.SENT_STATES,
+        household_submissions=household_submissions, competing=competing, sent_states=review_states.SENT_STATES,
         error=error, form=form or {})
     return page, status
 

@@ -135,26 +135,14 @@ def store_score(session: Session, submission: Submission, *, siblings: Iterable[
                         .execution_options(synchronize_session=False))
     if submission.state == "draft":
         return 0
-    if prepared is not None and prepared.answers is submission.answers:
-        now = utcnow()
-        rows = [{**row, "submission_id": submission.id, "village_id": submission.village_id,
-                 "state": submission.state, "is_current": bool(submission.is_current), "scored_at": now}
-                for row in prepared.rows]
-        if rows:
-            session.execute(insert(HouseholdResult), rows)
-        return len(rows)
-    survey_round = session.get(SurveyRound, submission.round_id)
-    scorers = scorers_for(session, survey_round)
-    if not scorers:
+    if prepared is None or prepared.answers is not submission.answers:
+        prepared = prepare_scores(session, session.get(SurveyRound, submission.round_id),
+                                  session.get(Household, submission.household_id), submission.answers or {})
+    if not prepared.rows:
         return 0
-    household = session.get(Household, submission.household_id)
-    statuses = dict(session.execute(select(HouseholdStatus.year, HouseholdStatus.status)
-                                    .where(HouseholdStatus.household_id == household.id)).all())
-    record = household_record(household, survey_round, statuses)
     now = utcnow()
-    rows = [scorer.row(submission_id=submission.id, household_id=household.id, village_id=submission.village_id,
-                       state=submission.state, is_current=bool(submission.is_current),
-                       answers=submission.answers or {}, record=record, now=now) for scorer in scorers]
+    rows = [{**row, "submission_id": submission.id, "village_id": submission.village_id, "state": submission.state,
+             "is_current": bool(submission.is_current), "scored_at": now} for row in prepared.rows]
     session.execute(insert(HouseholdResult), rows)
     return len(rows)
 

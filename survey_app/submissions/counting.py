@@ -82,8 +82,9 @@ def _decide(siblings: list[Submission]):
                                     chosen=s.chosen_at is not None) for n, s in enumerate(siblings))
 
 
-def competing_ids(session: Session, submission: Submission) -> list[int]:
-    """The household's other sent submissions that compete with this one (for the review page)."""
+def competition(session: Session, submission: Submission) -> tuple[list[Submission], list[int]]:
+    """The household's submissions in the round, and the ids of those competing with this one (for the review
+    page), from one query."""
     siblings = _with(household_submissions(session, submission.round_id, submission.household_id), submission)
     decision = _decide(siblings)
-    return [siblings[n].id for n in sorted(decision.competing) if siblings[n] is not submission]
+    return siblings, [siblings[n].id for n in sorted(decision.competing) if siblings[n] is not submission]

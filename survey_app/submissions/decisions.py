@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,21 +24,17 @@ from .counting import household_submissions, lock_household
 from .errors import SubmissionConflict, SubmissionError, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound
 from .lifecycle import AuditLine, Event, emit
 from .payload import answers_hash, normalise_uuid
+from .service import vietnam_today
 
 REVIEW_ROLES = ("admin", "supervisor")
 COMMENT_ROLES = ("admin", "supervisor", "enumerator")
 MAX_REASON_LENGTH = 1000
-LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_BODIES = {"approved": "Duyệt phiếu.", "rejected": "Loại phiếu.", "has_issues": "Trả lại phiếu."}
 OUTSIDE = "Không tìm thấy phiếu (hoặc phiếu nằm ngoài địa bàn của bạn)."
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def vietnam_today() -> str:
-    return datetime.now(LOCAL_TIME).date().isoformat()
 
 
 def _require_reviewer(user: User) -> None:

@@ -53,28 +53,30 @@ def _maintenance_engine(live_url: str):
                          connect_args={"connect_timeout": 5})
 
 
-def recreate_postgres_database(live_url: str) -> None:
-    """Drop (if present) and create the live database. Only ever called with a name ending in ``_live``."""
+def _live_name(live_url: str) -> str:
     name = make_url(live_url).database
     assert name and name.endswith(LIVE_SUFFIX) and re.fullmatch(r"[A-Za-z0-9_]+", name), name
+    return name
+
+
+def _maintain(live_url: str, *statements: str) -> None:
     engine = _maintenance_engine(live_url)
     try:
         with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            for statement in statements:
+                conn.execute(text(statement))
     finally:
         engine.dispose()
+
+
+def recreate_postgres_database(live_url: str) -> None:
+    """Drop (if present) and create the live database. Only ever called with a name ending in ``_live``."""
+    name = _live_name(live_url)
+    _maintain(live_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
 
 
 def drop_postgres_database(live_url: str) -> None:
-    name = make_url(live_url).database
-    assert name and name.endswith(LIVE_SUFFIX) and re.fullmatch(r"[A-Za-z0-9_]+", name), name
-    engine = _maintenance_engine(live_url)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        engine.dispose()
+    _maintain(live_url, f'DROP DATABASE IF EXISTS "{_live_name(live_url)}" WITH (FORCE)')
 
 
 # -- the server ----------------------------------------------------------------------------------------------------
