@@ -15,7 +15,7 @@ from openpyxl import Workbook  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from bench.common import bench_app, scratch_database, timed  # noqa: E402
-from survey_app.demo import seed_demo  # noqa: E402
+from survey_app.demo.seed import seed_demo  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.households.importing import import_households  # noqa: E402
 from survey_app.models import Area, User  # noqa: E402

@@ -52,9 +52,9 @@ def prepare(kind: str, requests: int, prefill: int) -> tuple[str, str, list[dict
     """A fresh database with the demo, `requests` new households in the commune, an enumerator's token and the
     request bodies (one in ten a repeat)."""
     from survey_app.auth.service import create_user, issue_token
+    from survey_app.demo.answers import build_compositions, draw_answers, tier_of
     from survey_app.models import Area, Household, SurveyRound
-    from survey_app.scoring.demo_answers import build_compositions, draw_answers, tier_of
-    from survey_app.surveys.questionnaires import get_definition
+    from survey_app.surveys.versions import get_definition
 
     url = scratch_database(kind)
     app = bench_app(url)
@@ -105,7 +105,7 @@ def _prefill(session, survey_round, user, households, count, answers_for) -> Non
     from survey_app.submissions.flags import DEFAULT_SETTINGS, answer_fingerprint
     from survey_app.submissions.payload import answers_hash
     from survey_app.submissions.stats import rebuild_income_summaries
-    from survey_app.surveys.questionnaires import get_definition
+    from survey_app.surveys.versions import get_definition
 
     started = time.perf_counter()
     defn = get_definition(survey_round.questionnaire_version)

@@ -46,7 +46,7 @@ def _has_province(url: str) -> bool:
 
 def province(kind: str):
     """An app bound to a database holding the generated province (generating it if needed)."""
-    from survey_app.demo_generate import generate
+    from survey_app.demo.generate import generate
 
     url = database_url(kind)
     if not _has_province(url):

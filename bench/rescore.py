@@ -16,7 +16,7 @@ from sqlalchemy import func, select  # noqa: E402
 from bench.province import province  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.models import Submission, SurveyRound  # noqa: E402
-from survey_app.scoring.rescore import rescore_round  # noqa: E402
+from survey_app.results.rescore import rescore_round  # noqa: E402
 
 
 def main(kind: str = "sqlite", all_rulesets: bool = False) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy import insert, select, text  # noqa: E402
 
 from bench.common import bench_app, scratch_database  # noqa: E402
 from survey_app.auth import service as account_service  # noqa: E402
-from survey_app.demo import seed_demo  # noqa: E402
+from survey_app.demo.seed import seed_demo  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.models import Area, Household, Submission, SurveyRound, User  # noqa: E402
 from survey_app.review.queue import capped_count, parse_filters, queue_page, queue_statement  # noqa: E402

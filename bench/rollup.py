@@ -16,10 +16,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select  # noqa: E402
 
 from bench.province import province  # noqa: E402
-from survey_app.core.rollup import plain_aggregate  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.models import Area, SurveyRound  # noqa: E402
-from survey_app.scoring.reporting import build_report, result_set, round_link  # noqa: E402
+from survey_app.reports.report import build_report, result_set, round_link  # noqa: E402
+from survey_app.reports.rollup import plain_aggregate  # noqa: E402
 
 RUNS = 7
 

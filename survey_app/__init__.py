@@ -14,6 +14,8 @@ from . import config as config_module
 from .extensions import csrf, db, login_manager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FEATURES = ("home", "auth", "households", "admin", "api", "surveys", "fieldwork", "review", "printing", "reports")
+"""The packages that serve pages or API routes, in registration order."""
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -64,20 +66,11 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .admin.views import bp as admin_bp
-    from .api import bp as api_bp
-    from .auth.views import bp as auth_bp
-    from .fieldwork import bp as fieldwork_bp
-    from .households.views import bp as households_bp
-    from .main import bp as main_bp
-    from .paper import bp as paper_bp
-    from .reports import bp as reports_bp
-    from .review import bp as review_bp
-    from .surveys.views import bp as rounds_bp
+    """Every feature package declares its blueprint as ``bp`` in its ``views.py``."""
+    from importlib import import_module
 
-    for blueprint in (main_bp, auth_bp, households_bp, admin_bp, api_bp, rounds_bp, fieldwork_bp, review_bp,
-                      paper_bp, reports_bp):
-        app.register_blueprint(blueprint)
+    for package in FEATURES:
+        app.register_blueprint(import_module(f".{package}.views", __name__).bp)
 
 
 def register_retries(app: Flask) -> None:

@@ -1,12 +1,10 @@
 """Command-line interface: `flask --app wsgi COMMAND` from the repository root.
 
-Each command runs in one transaction: it commits at the end or rolls back on error.
+Each command runs in one transaction (``commands.transaction``): it commits at the end or rolls back on error.
+Here: the `db` and `areas` groups and the list of every feature's group.
 """
 from __future__ import annotations
 
-import sys
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -14,25 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .extensions import db
-
-
-@contextmanager
-def transaction():
-    session = db.session
-    try:
-        yield session
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.remove()
-
-
-def fail(message: str) -> None:
-    raise click.ClickException(message)
-
+from .commands import fail, transaction
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
 
@@ -104,83 +84,10 @@ def areas_move(code, new_parent_code):
     click.echo(f"Đã chuyển {code} vào {new_parent_code}.")
 
 
-users_cli = AppGroup("users", help="Accounts.")
-
-
-def _read_password() -> str:
-    if not sys.stdin.isatty():
-        line = sys.stdin.readline().rstrip("\n")
-        if not line:
-            fail("Không đọc được mật khẩu từ stdin.")
-        return line
-    return click.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu")
-
-
-@users_cli.command("create")
-@click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["admin", "supervisor", "enumerator", "viewer"]))
-@click.option("--area", "areas", multiple=True, required=True, help="Area code; repeat for several.")
-@click.option("--name", "full_name", default="", help="Full name.")
-def users_create(username, role, areas, full_name):
-    """Create an account; the password is read from stdin or prompted."""
-    from .auth.service import AccountError, create_user
-
-    password = _read_password()
-    try:
-        with transaction() as session:
-            create_user(session, username=username, password=password, role=role, area_codes=list(areas),
-                        full_name=full_name, actor_name="cli")
-    except AccountError as err:
-        fail(str(err))
-    click.echo(f"Đã tạo tài khoản {username} ({role}).")
-
-
-@users_cli.command("token")
-@click.argument("username")
-@click.option("--label", default="", help="What the token is for.")
-def users_token(username, label):
-    """Print a new personal API token for USERNAME (stored hashed; shown once)."""
-    from .auth.service import issue_token
-    from .models import User
-
-    with transaction() as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            fail(f"Không có tài khoản '{username}'.")
-        token = issue_token(session, user, label=label, actor_name="cli")
-    click.echo(token)
-
-
-households_cli = AppGroup("households", help="The household register.")
-
-
-@households_cli.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--as", "username", default="admin", show_default=True, help="Account whose area limits apply.")
-def households_import(file: Path, username: str):
-    """Import households from CSV or XLSX; nothing is imported if any row is bad."""
-    from .households.importing import ImportFailed, import_households
-    from .models import User
-
-    started = time.perf_counter()
-    try:
-        with transaction() as session:
-            user = session.scalar(select(User).where(User.username == username))
-            if user is None:
-                fail(f"Không có tài khoản '{username}'.")
-            result = import_households(session, user, file.name, file.read_bytes())
-    except ImportFailed as failure:
-        for line in failure.errors:
-            click.echo(line, err=True)
-        fail(f"Không nhập được: {len(failure.errors)} lỗi, không có hộ nào được nhập.")
-    click.echo(f"Đã nhập {result.created} hộ mới, cập nhật {result.updated} hộ "
-               f"trong {time.perf_counter() - started:.1f} giây.")
-
-
 @click.command("seed-demo")
 def seed_demo_command():
     """Load the demo data (once; running it again changes nothing)."""
-    from .demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+    from .demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 
     with transaction() as session:
         loaded = seed_demo(session)
@@ -191,13 +98,14 @@ def seed_demo_command():
 
 
 def register_cli(app: Flask) -> None:
-    from .scoring.cli import COMMAND_GROUPS as SCORING_GROUPS
-
-    for group in (db_cli, areas_cli, users_cli, households_cli, *SCORING_GROUPS):
-        app.cli.add_command(group)
-    app.cli.add_command(seed_demo_command)
+    from .auth.cli import users_cli
+    from .demo.cli import demo_cli, seed_demo_command
+    from .households.cli import households_cli
+    from .reports.cli import targets_cli
+    from .results.cli import rulesets_cli, scoring_cli
     from .submissions.cli import submissions_cli
     from .surveys.cli import questionnaires_cli, rounds_cli
 
-    for group in (questionnaires_cli, rounds_cli, submissions_cli):
+    for group in (db_cli, areas_cli, users_cli, households_cli, questionnaires_cli, rounds_cli, rulesets_cli,
+                  scoring_cli, targets_cli, submissions_cli, demo_cli, seed_demo_command):
         app.cli.add_command(group)

@@ -3,7 +3,7 @@ list of households where they differ."""
 from sqlalchemy import select
 
 from survey_app.models import Household, HouseholdStatus
-from survey_app.scoring.targets import setup_demo_scoring
+from survey_app.reports.targets import setup_demo_scoring
 from survey_app.submissions import SubmissionPayload, save_submission
 from tests.conftest import login
 from tests.support.surveys import complete_household_answers, make_round, new_uuid, store_campaign_form

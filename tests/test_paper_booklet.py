@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from survey_app.paper import booklet
+from survey_app.printing import booklet
 from tests.conftest import csrf_token, login
 from tests.support.paper import (
     PRINT_DAY,

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from survey_app.models import OutcomeTarget
-from survey_app.paper.report import report_context
 from survey_app.printing import STATIC_ROOT, make_print_environment, render_template_pdf
+from survey_app.printing.report import report_context
 from tests.conftest import login
 from tests.support.paper import PRINT_DAY, campaign_round, have_poppler, pdf_text, submit_household
 from tests.support.surveys import complete_household_answers

@@ -2,9 +2,9 @@
 from sqlalchemy import select
 
 from survey_app.core.review_states import STATES
-from survey_app.demo import seed_demo
+from survey_app.demo.review import seed_review_demo
+from survey_app.demo.seed import seed_demo
 from survey_app.models import Submission, User
-from survey_app.review.demo import seed_review_demo
 from survey_app.review.queue import parse_filters, queue_page
 
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.models import AuditEntry
-from survey_app.scoring.rulesets import assign_ruleset, load_directory
-from survey_app.scoring.store import store_score
+from survey_app.results.rulesets import assign_ruleset, load_directory
+from survey_app.results.store import store_score
 from survey_app.submissions import decide
 from survey_app.surveys.rounds import create_round
 from tests.conftest import csrf_token, login

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey_app.models import AuditEntry, Submission, SubmissionComment, SubmissionVersion
-from survey_app.review.append_only import CommentIsAppendOnly
+from survey_app.models.append_only import CommentIsAppendOnly
 from survey_app.submissions import (
     SubmissionConflict,
     SubmissionForbidden,

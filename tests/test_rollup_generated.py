@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from survey_app.core.questionnaire import load_definition, validate_answers
 from survey_app.core.scoring import score
 from survey_app.models import Area, HouseholdResult, Submission
-from survey_app.scoring.codec import encode
-from survey_app.scoring.reporting import build_report
-from survey_app.scoring.store import scorers_for
+from survey_app.reports.report import build_report
+from survey_app.results.codec import encode
+from survey_app.results.store import scorers_for
 from tests.support.rollup import expected_by_area, generate_small, primary
 
 
@@ -109,7 +109,7 @@ def test_generated_answers_are_valid_and_results_are_the_engines(province, sessi
         checked = validate_answers(defn, submission.answers, submit=True, today="2026-01-01")
         assert checked.errors == {}
         assert checked.answers == submission.answers
-        from survey_app.scoring.store import household_record
+        from survey_app.results.store import household_record
 
         result = score(scorer.ruleset, submission.answers, household_record(submission.household, survey_round),
                        scorer.parameters, today=scorer.today)
@@ -121,8 +121,8 @@ def test_generated_answers_are_valid_and_results_are_the_engines(province, sessi
 
 
 def test_rescoring_in_worker_processes_reproduces_the_stored_results(province, session, monkeypatch):
-    import survey_app.scoring.rescore as rescore_module
-    from survey_app.scoring.rescore import rescore_round
+    import survey_app.results.rescore as rescore_module
+    from survey_app.results.rescore import rescore_round
 
     survey_round, link, _ = primary(session, "CVD-2025")
     columns = (HouseholdResult.submission_id, HouseholdResult.state, HouseholdResult.in_population,

@@ -1,8 +1,8 @@
 """Targets: parsing, nearest-ancestor overrides and the met test (pure, no database)."""
 import pytest
 
-from survey_app.core.rollup import Target, nearest_target
-from survey_app.scoring.targets import TargetError, parse_target
+from survey_app.reports.rollup import Target, nearest_target
+from survey_app.reports.targets import TargetError, parse_target
 
 TARGETS = [
     Target("mindset_changed", None, ">=", 15),

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from survey_app.core.questionnaire import load_definition
 from survey_app.core.scoring import load_ruleset, resolve_parameters, score
 from survey_app.models import AuditEntry, HouseholdResult, Submission, SurveyRound
-from survey_app.scoring import (
+from survey_app.reports.report import build_report
+from survey_app.results import (
     decode,
     encode,
     load_directory,
@@ -21,9 +22,8 @@ from survey_app.scoring import (
     stored_results,
     sync_states,
 )
-from survey_app.scoring.reporting import build_report
-from survey_app.scoring.rulesets import RulesetLoadError, assign_ruleset
-from survey_app.surveys.questionnaires import store_definition
+from survey_app.results.rulesets import RulesetLoadError, assign_ruleset
+from survey_app.surveys.versions import store_definition
 from tests.support.scoring import base_answers
 
 ROOT = Path(__file__).resolve().parent.parent

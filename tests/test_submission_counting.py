@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from survey_app.auth.service import issue_token
 from survey_app.core.counting import Candidate, decide_current
 from survey_app.models import AuditEntry, HouseholdResult, IncomeSummary, Submission, User
-from survey_app.scoring.store import store_score
+from survey_app.results.store import store_score
 from survey_app.submissions import (
     SubmissionConflict,
     SubmissionPayload,

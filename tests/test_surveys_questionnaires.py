@@ -10,7 +10,7 @@ import yaml
 from sqlalchemy import func, select
 
 from survey_app.models import AuditEntry, QuestionnaireVersion
-from survey_app.surveys.questionnaires import (
+from survey_app.surveys.versions import (
     QuestionnaireLoadError,
     get_definition,
     latest_version,

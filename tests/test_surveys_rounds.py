@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from survey_app.demo import seed_demo
+from survey_app.demo.seed import seed_demo
 from survey_app.models import AuditEntry, SurveyRound
 from survey_app.surveys.rounds import RoundError, create_round, rounds_open_to
 from tests.conftest import csrf_from, login

@@ -1,30 +1,3 @@
-"""JSON API under /api/v1/, for scripts (Bearer token) and the browser (session + CSRF header)."""
-from flask import Blueprint, g, request
-from flask_login import current_user
+"""JSON API under /api/v1/, for scripts (Bearer token) and the browser (session + CSRF header).
 
-from ..extensions import csrf
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)
-
-
-@bp.before_request
-def _authenticate():
-    """Every API route needs an account; session-authenticated writes also need the CSRF header."""
-    if not current_user.is_authenticated:
-        from ..extensions import login_manager
-
-        return login_manager.unauthorized()
-    if request.method not in ("GET", "HEAD", "OPTIONS") and not g.get("auth_via_token"):
-        csrf.protect()
-    return None
-
-
-from . import (  # noqa: E402,F401  (routes register on import)  # noqa: E402,F401
-    households,
-    me,
-    review,  # noqa: E402,F401
-    rollup,
-    rounds,
-    submissions,
-)
+The blueprint and its authentication are in ``views.py``; one module per resource registers its routes there."""

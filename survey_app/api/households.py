@@ -1,11 +1,11 @@
 from flask import jsonify, request
 from flask_login import current_user
 
-from ..access import household_in_scope_or_404
+from ..access import area_in_scope_or_404, household_in_scope_or_404
 from ..extensions import db
-from ..households.views import household_query
+from ..households.queries import household_query
 from ..pagination import page_args, paginate
-from . import bp
+from .views import bp
 
 
 def household_json(h) -> dict:
@@ -24,7 +24,8 @@ def household_json(h) -> dict:
 def households():
     args = request.args
     year = args.get("year", type=int)
-    stmt = household_query(current_user, area_code=args.get("area", ""), ethnic_group=args.get("ethnic_group", ""),
+    area = area_in_scope_or_404(args["area"]) if args.get("area") else None
+    stmt = household_query(current_user, area=area, ethnic_group=args.get("ethnic_group", ""),
                            status=args.get("status", ""), year=year, text=args.get("q", ""))
     page = paginate(db.session, stmt, *page_args(args, 100))
     return jsonify({"items": [household_json(h) for h in page.items], **page.to_meta()})

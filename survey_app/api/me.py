@@ -1,7 +1,7 @@
 from flask import jsonify
 from flask_login import current_user
 
-from . import bp
+from .views import bp
 
 
 @bp.get("/me")

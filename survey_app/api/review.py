@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import SubmissionComment
 from ..review.queue import ALL_STATES, QueueFilterError, parse_filters, queue_page
 from ..submissions import REVIEW_ROLES, SubmissionError, choose_counted, decide, submission_in_scope, submission_json
-from . import bp
+from .views import bp
 
 LIST_ROLES = ("admin", "supervisor", "enumerator")
 

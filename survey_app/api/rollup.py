@@ -5,9 +5,10 @@ from flask_login import current_user
 
 from ..access import area_in_scope_or_404
 from ..extensions import db
-from ..reports.views import round_or_404, scored_rounds, top_areas
-from ..scoring.reporting import build_report, report_json
-from . import bp
+from ..reports.queries import scored_rounds, top_areas
+from ..reports.report import build_report, report_json
+from ..surveys.rounds import round_by_code
+from .views import bp
 
 
 @bp.get("/rollup")
@@ -21,9 +22,11 @@ def rollup():
             abort(404)
         area = areas[0]
     if args.get("round"):
-        survey_round = round_or_404(args["round"])
+        survey_round = round_by_code(db.session, args["round"])
+        if survey_round is None:
+            abort(404)
     else:
-        rounds = scored_rounds()
+        rounds = scored_rounds(db.session)
         if not rounds:
             abort(404, "Chưa có đợt khảo sát nào được gán bộ quy tắc chấm điểm.")
         survey_round = rounds[0]

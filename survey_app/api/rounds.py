@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..surveys.rounds import round_json, rounds_open_to
-from . import bp
+from .views import bp
 
 
 @bp.get("/rounds")

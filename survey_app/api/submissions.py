@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..submissions import SubmissionError, payload_from_json, save_submission, submission_by_uuid, submission_json
 from ..web import reads_first
-from . import bp
+from .views import bp
 
 
 def _error(err: SubmissionError):

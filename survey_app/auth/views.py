@@ -16,13 +16,13 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 def _safe_next(target: str | None) -> str:
     if target and urlparse(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("main.home")
+    return url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        return redirect(url_for("home.index"))
     form = LoginForm()
     error = None
     if form.validate_on_submit():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid as uuid_module
 from datetime import datetime, timezone
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -23,14 +23,15 @@ from ..submissions import (
     normalise_uuid,
     save_submission,
 )
-from ..surveys.questionnaires import get_definition
 from ..surveys.rounds import rounds_open_to
+from ..surveys.versions import get_definition
 from ..web import reads_first
-from . import bp
 from .forms import NewHouseholdForm, suggest_code
 from .listing import HouseholdRow, latest_comments, round_households, state_counts
 from .questionnaire_form import answers_from_form, form_from_answers, form_from_post
 from .rendering import error_label, error_section
+
+bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork", template_folder="templates")
 
 FIELDWORK_ROLES = ("admin", "supervisor", "enumerator")
 READ_ONLY_STATES = ("submitted", "edited", "approved", "rejected")

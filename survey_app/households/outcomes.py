@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from ..core.scoring.status import COMPUTED_STATUS_LABELS, disagrees_with_official
 from ..models import Household, Submission, SurveyRound
-from ..paper.sheet import Classification, classification, stored_results
-from ..scoring.poverty_check import computed_from_row, status_ruleset
-from ..scoring.store import status_years
+from ..printing.sheet import Classification, classification, stored_results
+from ..reports.mismatches import computed_from_row, status_ruleset
+from ..results.store import status_years
 
 
 @dataclass

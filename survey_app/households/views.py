@@ -3,40 +3,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from ..access import EDIT_HOUSEHOLD_ROLES, area_clause, household_in_scope_or_404, roles_required
+from ..access import EDIT_HOUSEHOLD_ROLES, area_clause, area_in_scope_or_404, household_in_scope_or_404, roles_required
 from ..extensions import db
 from ..models import POVERTY_STATUS_LABELS, Area, Household, HouseholdStatus
 from ..pagination import page_args, paginate
 from . import importing, service
 from .forms import HouseholdForm, ImportForm
+from .queries import household_query
 
 bp = Blueprint("households", __name__, url_prefix="/households", template_folder="templates")
-
-
-def household_query(user, *, area_code: str = "", ethnic_group: str = "", status: str = "", year: int | None = None,
-                    text: str = ""):
-    """The filtered, area-limited select used by the list page and the API."""
-    stmt = (select(Household).join(Area, Household.village_id == Area.id)
-            .where(area_clause(user, Area.path)).order_by(Household.code))
-    if area_code:
-        area = db.session.scalar(select(Area).where(Area.code == area_code))
-        if area is None or not user.covers(area):
-            abort(404)
-        stmt = stmt.where(Area.path.startswith(area.path, autoescape=True))
-    if ethnic_group:
-        stmt = stmt.where(Household.ethnic_group_code == ethnic_group)
-    if status:
-        stmt = stmt.join(HouseholdStatus, HouseholdStatus.household_id == Household.id).where(
-            HouseholdStatus.status == status, HouseholdStatus.year == (year or date.today().year))
-    if text:
-        like = f"%{text.strip()}%"
-        stmt = stmt.where(or_(Household.code.ilike(like), Household.head_name.ilike(like)))
-    return stmt
 
 
 @bp.route("/")
@@ -47,7 +27,8 @@ def index():
         year = int(args.get("year") or _latest_status_year())
     except ValueError:
         year = _latest_status_year()
-    stmt = household_query(current_user, area_code=args.get("area", ""), ethnic_group=args.get("ethnic_group", ""),
+    area = area_in_scope_or_404(args["area"]) if args.get("area") else None
+    stmt = household_query(current_user, area=area, ethnic_group=args.get("ethnic_group", ""),
                            status=args.get("status", ""), year=year, text=args.get("q", ""))
     page = paginate(db.session, stmt, *page_args(args))
     scope_areas = list(db.session.scalars(select(Area).where(area_clause(current_user, Area.path))

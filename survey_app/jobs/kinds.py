@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Callable
 
 KINDS = {
-    "village_booklet": "survey_app.paper.booklet:run_booklet_job",
+    "village_booklet": "survey_app.printing.booklet:run_booklet_job",
 }
 
 

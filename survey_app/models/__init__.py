@@ -1,4 +1,5 @@
 """SQLAlchemy 2.0 typed models. Importing this package registers every table on `Base.metadata`."""
+from . import append_only  # noqa: E402,F401  (model rule: review comments are append-only)
 from .accounts import ROLE_LABELS, ROLES, ApiToken, User, user_area
 from .areas import Area
 from .audit import AuditEntry, record

@@ -81,7 +81,7 @@ class HouseholdResult(Base):
     """The score of one (non-draft) submission by one of its round's rulesets.
 
     `state` and `is_current` are copies of the submission's, kept in sync by `store_score`/`sync_states`, so the
-    counting rule (see survey_app/scoring/store.py) is a filter on this table alone.
+    counting rule (see survey_app/results/store.py) is a filter on this table alone.
     """
 
     __tablename__ = "household_result"
@@ -99,7 +99,7 @@ class HouseholdResult(Base):
     population_mask: Mapped[int] = mapped_column(BigInteger, default=0)
     met_mask: Mapped[int] = mapped_column(BigInteger, default=0)
     ruleset_version_id: Mapped[int] = mapped_column(ForeignKey("ruleset_version.id", ondelete="RESTRICT"))
-    result: Mapped[Any] = mapped_column(JSONType)  # compact; survey_app.scoring.codec rebuilds a ScoreResult
+    result: Mapped[Any] = mapped_column(JSONType)  # compact; survey_app.results.codec rebuilds a ScoreResult
     scored_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     ruleset_version: Mapped[RulesetVersion] = relationship()

@@ -1,4 +1,6 @@
-"""PDF printing: WeasyPrint rendering with a static-only URL fetcher, print templates' Jinja setup."""
+"""Everything printed: the engine (WeasyPrint with a static-only URL fetcher, the print templates' Jinja setup) and
+the documents: household profile sheets (``sheet.py``), village booklets as a background job (``booklet.py``) and the
+campaign report (``report.py``); their routes are in ``views.py`` (blueprint ``printing``)."""
 
 from .environment import (
     STATIC_ROOT,

@@ -1,6 +1,6 @@
 """Jinja setup for print templates: Vietnamese formatting filters and a standalone env.
 
-The templates in ``templates/print/`` use the filters below (``{{ n|format_int }}``,
+The templates in ``printing/templates/print/`` use the filters below (``{{ n|format_int }}``,
 ``{{ count|format_percent(total) }}``, ``{{ place|format_place_date(day) }}`` ...).
 A Flask app registers them once on ``app.jinja_env``; background jobs use
 :func:`make_print_environment`.
@@ -17,8 +17,8 @@ from survey_app.core import formatting
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 STATIC_ROOT = PACKAGE_ROOT / "static"
 """``survey_app/static``: fonts and print.css live here; pass it as ``static_root``."""
-TEMPLATES_ROOT = PACKAGE_ROOT.parent / "templates"
-"""The repository's ``templates`` folder; print templates are under ``print/``."""
+TEMPLATES_ROOT = Path(__file__).resolve().parent / "templates"
+"""``survey_app/printing/templates``: the print templates are under ``print/``."""
 
 PRINT_FILTERS = {
     "format_int": formatting.format_int,

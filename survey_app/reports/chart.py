@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from survey_app.core.formatting import format_percent
-from survey_app.core.rollup import AreaFigures
+from survey_app.reports.rollup import AreaFigures
 
 LABEL_WIDTH = 330
 BAR_WIDTH = 380

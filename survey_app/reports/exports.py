@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey_app.core.formatting import as_number, percent_value
-from survey_app.core.rollup import AreaFigures, counted_filter, subtree_filter
 from survey_app.core.scoring import STATUS_LABELS
 from survey_app.models import Area, EthnicGroup, Household, HouseholdResult
-from survey_app.scoring.reporting import RoundReport, result_set
+from survey_app.reports.report import RoundReport, result_set
+from survey_app.reports.rollup import AreaFigures, counted_filter, subtree_filter
 
 PAGE = 2000
 HELD_LABELS = {True: "Đạt", False: "Không đạt", None: "Chưa xác định"}

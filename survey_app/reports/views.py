@@ -8,37 +8,26 @@ from sqlalchemy import select
 from survey_app.access import area_in_scope_or_404, roles_required
 from survey_app.core.formatting import format_percent_change, format_ratio
 from survey_app.extensions import db
-from survey_app.models import TARGET_OPERATOR_LABELS, Area, OutcomeTarget, RoundRuleset, SurveyRound
-from survey_app.scoring.reporting import build_report, outcome_specs, round_link
-from survey_app.scoring.rulesets import round_rulesets
-from survey_app.scoring.targets import TargetError, delete_target, set_target
+from survey_app.models import TARGET_OPERATOR_LABELS, Area, OutcomeTarget, SurveyRound
+from survey_app.reports.report import build_report, outcome_specs, round_link
+from survey_app.reports.targets import TargetError, delete_target, set_target
+from survey_app.results.rulesets import round_rulesets
+from survey_app.surveys.rounds import round_by_code
 
 from .chart import outcome_chart
 from .exports import household_rows, stream_csv, stream_file, table_rows, write_xlsx
+from .queries import scored_rounds, top_areas
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def scored_rounds() -> list[SurveyRound]:
-    """Rounds that have a ruleset (the only ones with something to report), newest first."""
-    with_ruleset = select(RoundRuleset.round_id)
-    return list(db.session.scalars(select(SurveyRound).where(SurveyRound.id.in_(with_ruleset))
-                                   .order_by(SurveyRound.period_end.desc(), SurveyRound.code)))
-
-
 def round_or_404(code: str) -> SurveyRound:
-    survey_round = db.session.scalar(select(SurveyRound).where(SurveyRound.code == code))
+    survey_round = round_by_code(db.session, code)
     if survey_round is None:
         abort(404)
     return survey_round
-
-
-def top_areas(user) -> list[Area]:
-    """The user's own areas, outermost first, without those inside another of them."""
-    areas = sorted(user.areas, key=lambda a: (a.depth, a.path))
-    return [a for a in areas if not any(o is not a and a.path.startswith(o.path) for o in areas)]
 
 
 def report_or_404(round_code: str, area_code: str, **options):
@@ -53,7 +42,7 @@ def report_or_404(round_code: str, area_code: str, **options):
 @bp.route("/")
 @login_required
 def index():
-    rounds = scored_rounds()
+    rounds = scored_rounds(db.session)
     areas = top_areas(current_user)
     if rounds and len(areas) == 1:
         return redirect(url_for("reports.show", round_code=rounds[0].code, area_code=areas[0].code))
@@ -67,7 +56,7 @@ def show(round_code: str, area_code: str):
     report = report_or_404(round_code, area_code, ethnic=ethnic)
     breadcrumbs = [a for a in _ancestors(report.area) if current_user.covers(a)]
     return render_template(
-        "reports/show.html", report=report, rollup=report.rollup, ethnic=ethnic, rounds=scored_rounds(),
+        "reports/show.html", report=report, rollup=report.rollup, ethnic=ethnic, rounds=scored_rounds(db.session),
         rulesets=round_rulesets(db.session, report.survey_round.id), breadcrumbs=breadcrumbs,
         chart=outcome_chart(report.rollup.total, f"Kết quả so với chỉ tiêu — {report.area.name}"),
         format_ratio=format_ratio, format_percent_change=format_percent_change)
@@ -176,8 +165,8 @@ def _save_target(survey_round: SurveyRound, outcome_ids: set[str]) -> list[str]:
 @login_required
 def poverty_mismatches(round_code, area_code):
     """Households whose status computed by the national standard differs from the commune's official status."""
-    from survey_app.scoring.poverty_check import mismatches, status_ruleset
-    from survey_app.scoring.store import status_years
+    from survey_app.reports.mismatches import mismatches, status_ruleset
+    from survey_app.results.store import status_years
 
     survey_round = round_or_404(round_code)
     area = area_in_scope_or_404(area_code)

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 from ..core.answers import flat_texts
 from ..core.scoring import ScoreResult
 from ..models import HouseholdResult, RoundRuleset, Submission, SubmissionComment, SubmissionVersion, SurveyRound
-from ..scoring.codec import decode
-from ..surveys.questionnaires import get_definition
+from ..results.codec import decode
+from ..surveys.versions import get_definition
 
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -2,7 +2,7 @@
 the page again with the Vietnamese message and their status (nothing is half-saved: >= 400 rolls back)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -23,8 +23,7 @@ from ..submissions import (
 )
 from ..submissions.counting import competition
 from ..submissions.flags import flag_label
-from ..surveys.questionnaires import get_definition
-from . import bp
+from ..surveys.versions import get_definition
 from .detail import (
     answers_day,
     comment_thread,
@@ -44,6 +43,8 @@ from .queue import (
     queue_page,
     rounds_for,
 )
+
+bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates", static_folder="static")
 
 PER_PAGE = 50
 

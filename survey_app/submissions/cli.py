@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from survey_app.models import SurveyRound
 
+from ..commands import transaction
 from .flags import DEFAULT_SETTINGS
 from .stats import rebuild_income_summaries
 
@@ -17,7 +18,6 @@ submissions_cli = AppGroup("submissions", help="Phiếu khảo sát đã nhận.
 @click.option("--round", "round_code", required=True, help="Mã đợt khảo sát.")
 def refresh_stats(round_code: str):
     """Tính lại thống kê thu nhập theo xã của đợt (cảnh báo thu nhập cao bất thường) từ các phiếu đã lưu."""
-    from survey_app.cli import transaction
 
     with transaction() as session:
         survey_round = session.scalar(select(SurveyRound).where(SurveyRound.code == round_code))

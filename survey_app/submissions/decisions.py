@@ -19,7 +19,7 @@ from ..core.answers import current_value, path_label, question_at, set_answer, v
 from ..core.questionnaire import validate_answers
 from ..core.review_states import TransitionRefused
 from ..models import Submission, SubmissionComment, SubmissionVersion, User, record
-from ..surveys.questionnaires import get_definition
+from ..surveys.versions import get_definition
 from .counting import household_submissions, lock_household
 from .errors import SubmissionConflict, SubmissionError, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound
 from .lifecycle import AuditLine, Event, emit

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from ..core.formatting import format_int
 from ..core.questionnaire import Definition
 from ..models import Submission
-from ..surveys.questionnaires import get_definition
+from ..surveys.versions import get_definition
 from .stats import income_of, peer_median
 
 FLAG_LABELS = {

@@ -25,8 +25,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..models import Submission, User, record
-from ..scoring.store import PreparedScores, store_score, sync_states
-from ..surveys.questionnaires import get_definition
+from ..results.store import PreparedScores, store_score, sync_states
+from ..surveys.versions import get_definition
 from . import counting, flags, stats
 
 

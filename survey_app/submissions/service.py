@@ -28,8 +28,8 @@ from ..core.questionnaire import validate_answers
 from ..core.review_states import check_system
 from ..database import begin_writing
 from ..models import Household, Submission, SubmissionVersion, SurveyRound, User
-from ..scoring.store import PreparedScores, prepare_scores
-from ..surveys.questionnaires import get_definition
+from ..results.store import PreparedScores, prepare_scores
+from ..surveys.versions import get_definition
 from .errors import SubmissionConflict, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound
 from .lifecycle import AuditLine, Event, emit
 from .payload import SubmissionPayload, answers_hash, normalise_uuid

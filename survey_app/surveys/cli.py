@@ -8,9 +8,9 @@ import click
 import yaml
 from flask.cli import AppGroup
 
-from ..cli import fail, transaction
+from ..commands import fail, transaction
 from ..core.questionnaire import DefinitionError, definition_from_data, import_xlsform
-from .questionnaires import QuestionnaireLoadError, latest_version, load_directory, store_definition
+from .versions import QuestionnaireLoadError, latest_version, load_directory, store_definition
 
 questionnaires_cli = AppGroup("questionnaires", help="Questionnaire versions (bảng hỏi).")
 rounds_cli = AppGroup("rounds", help="Survey rounds (đợt khảo sát).")

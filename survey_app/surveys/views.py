@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import QuestionnaireVersion, Submission, SurveyRound
 from . import rounds as service
 from .forms import RoundCreateForm, RoundEditForm
-from .questionnaires import all_versions
+from .versions import all_versions
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds", template_folder="templates")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from survey_app.core.questionnaire import definition_from_data, load_definition
-from survey_app.surveys.questionnaires import store_definition
 from survey_app.surveys.rounds import create_round
+from survey_app.surveys.versions import store_definition
 
 CAMPAIGN_FORM = Path(__file__).resolve().parents[2] / "forms" / "ho_gia_dinh.yaml"
 ROUND_CODE = "KS2025"

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from survey_app.models import Submission
-from survey_app.scoring.rulesets import assign_ruleset, load_directory
+from survey_app.results.rulesets import assign_ruleset, load_directory
 from survey_app.submissions import SubmissionPayload, save_submission
 from tests.support.surveys import complete_household_answers, make_round, new_uuid, store_campaign_form
 

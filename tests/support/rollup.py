@@ -1,5 +1,5 @@
 """Helpers for the rollup, store and report tests: a small generated province and expected figures computed
-in plain Python from the stored rows (never through survey_app.core.rollup)."""
+in plain Python from the stored rows (never through survey_app.reports.rollup)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -13,7 +13,7 @@ SMALL_PROVINCE = 600
 
 
 def generate_small(session, households: int = SMALL_PROVINCE, seed: int = 7):
-    from survey_app.demo_generate import generate
+    from survey_app.demo.generate import generate
 
     report = generate(session, households=households, seed=seed, versions=False)
     session.commit()

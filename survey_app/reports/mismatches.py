@@ -26,8 +26,8 @@ from ..models import (
     RulesetVersion,
     SurveyRound,
 )
-from .codec import decode
-from .store import status_years
+from ..results.codec import decode
+from ..results.store import status_years
 
 
 def status_ruleset(session: Session, survey_round: SurveyRound) -> tuple[RoundRuleset, RulesetVersion] | None:

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey_app.core.formatting import as_number, percent_change_value, percent_value
-from survey_app.core.rollup import AreaFigures, AreaRef, OutcomeSpec, ResultSet, Rollup, Target, rollup
 from survey_app.models import Area, EthnicGroup, OutcomeTarget, RoundRuleset, RulesetVersion, SurveyRound
+from survey_app.reports.rollup import AreaFigures, AreaRef, OutcomeSpec, ResultSet, Rollup, Target, rollup
 
-from .rulesets import round_rulesets
+from ..results.rulesets import round_rulesets
 
 
 @dataclass

@@ -1,12 +1,12 @@
 """Review comments are append-only: the ORM refuses to change or delete a SubmissionComment once written.
 
-Registered on import of the review package. (The database itself still lets an operator's SQL through; the
+Registered with the models (``models/__init__.py`` imports this module), so every session has it. (The database itself still lets an operator's SQL through; the
 application never offers an edit.)"""
 from __future__ import annotations
 
 from sqlalchemy import event
 
-from ..models import SubmissionComment
+from .surveys import SubmissionComment
 
 
 class CommentIsAppendOnly(RuntimeError):

@@ -1,4 +1,4 @@
-"""CLI groups `rulesets`, `scoring`, `targets` and `demo` (registered by survey_app.cli.register_cli)."""
+"""CLI groups `rulesets` and `scoring` (listed in survey_app/cli.py)."""
 from __future__ import annotations
 
 import time
@@ -8,12 +8,11 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from survey_app.models import RulesetVersion, SurveyRound
+from ..commands import transaction
+from ..models import RulesetVersion, SurveyRound
 
 rulesets_cli = AppGroup("rulesets", help="Bộ quy tắc chấm điểm (forms/rulesets/).")
 scoring_cli = AppGroup("scoring", help="Kết quả chấm điểm đã lưu.")
-targets_cli = AppGroup("targets", help="Chỉ tiêu của các kết quả (forms/targets/).")
-demo_cli = AppGroup("demo", help="Dữ liệu mẫu tổng hợp.")
 
 
 def _round(session, code: str) -> SurveyRound:
@@ -27,8 +26,6 @@ def _round(session, code: str) -> SurveyRound:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def rulesets_load(path: Path):
     """Nạp các bộ quy tắc (*.yaml) trong PATH; phiên bản trùng mà nội dung khác thì bị từ chối."""
-    from survey_app.cli import transaction
-
     from .rulesets import RulesetLoadError, load_directory
 
     try:
@@ -48,8 +45,6 @@ def rulesets_load(path: Path):
 @click.option("--position", type=int, default=None, help="0 = bộ quy tắc chính của báo cáo.")
 def rulesets_assign(round_code, ruleset_id, version, position):
     """Gán một phiên bản bộ quy tắc cho đợt khảo sát rồi chấm lại đợt đó (một giao dịch)."""
-    from survey_app.cli import transaction
-
     from .rescore import rescore_round
     from .rulesets import RulesetLoadError, assign_ruleset
 
@@ -72,8 +67,6 @@ def rulesets_assign(round_code, ruleset_id, version, position):
 @click.option("--ruleset", "ruleset_id", default=None, help="Chỉ chấm lại bộ quy tắc này.")
 def scoring_rescore(round_code, ruleset_id):
     """Chấm lại toàn bộ phiếu của đợt trong một giao dịch; nhật ký ghi phiên bản bộ quy tắc đã dùng."""
-    from survey_app.cli import transaction
-
     from .rescore import rescore_round
 
     started = time.perf_counter()
@@ -82,39 +75,4 @@ def scoring_rescore(round_code, ruleset_id):
     click.echo(f"{report.summary} trong {time.perf_counter() - started:.1f} giây.")
 
 
-@targets_cli.command("load")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--round", "round_code", default=None, help="Đợt áp dụng (thay cho 'round' trong tệp).")
-def targets_load(files, round_code):
-    """Nạp chỉ tiêu từ các tệp YAML (tất cả hoặc không tệp nào)."""
-    from survey_app.cli import transaction
-
-    from .targets import TargetError, load_target_file
-
-    try:
-        with transaction() as session:
-            count = sum(len(load_target_file(session, f, round_code=round_code)) for f in files)
-    except TargetError as err:
-        raise click.ClickException("Không nạp được, không có gì thay đổi:\n" + "\n".join(err.lines)) from err
-    click.echo(f"Đã ghi {count} chỉ tiêu.")
-
-
-@demo_cli.command("generate")
-@click.option("--households", type=click.IntRange(1, 2_000_000), required=True)
-@click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--no-versions", is_flag=True, help="Không ghi bản lưu phiếu (nhanh hơn, cho benchmark).")
-def demo_generate(households, seed, no_versions):
-    """Sinh một tỉnh tổng hợp: địa bàn, hộ, phiếu hai đợt khảo sát và kết quả chấm điểm."""
-    from survey_app.cli import transaction
-    from survey_app.demo_generate import GenerateError, generate
-
-    try:
-        with transaction() as session:
-            report = generate(session, households=households, seed=seed, versions=not no_versions)
-    except GenerateError as err:
-        raise click.ClickException(str(err)) from err
-    click.echo(f"Đã sinh {report.households} hộ ở {report.villages} thôn, {report.submissions} phiếu, "
-               f"{report.results} kết quả chấm điểm (đợt {', '.join(report.rounds)}) trong {report.seconds:.1f} giây.")
-
-
-COMMAND_GROUPS = (rulesets_cli, scoring_cli, targets_cli, demo_cli)
+COMMAND_GROUPS = (rulesets_cli, scoring_cli)

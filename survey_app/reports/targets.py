@@ -9,7 +9,7 @@ A target file::
       mindset_changed: ">= 70"
       applies_science: "> 40"
 
-An area's target applies to its whole subtree; the nearest ancestor's wins (survey_app.core.rollup).
+An area's target applies to its whole subtree; the nearest ancestor's wins (survey_app.reports.rollup).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from survey_app.models import TARGET_OPERATORS, Area, OutcomeTarget, RulesetVersion, SurveyRound, User, record
 
-from .rulesets import assign_ruleset, load_directory, round_rulesets
+from ..results.rulesets import assign_ruleset, load_directory, round_rulesets
 
 TARGET_TEXT = re.compile(r"^\s*(>=|<=|>|<|≥|≤)\s*([0-9]+(?:[.,][0-9]+)?)\s*%?\s*$")
 SYMBOLS = {"≥": ">=", "≤": "<="}

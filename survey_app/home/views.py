@@ -5,19 +5,19 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from .access import area_clause
-from .extensions import db
-from .models import Area, Household
+from ..access import area_clause
+from ..extensions import db
+from ..models import Area, Household
 
-bp = Blueprint("main", __name__)
+bp = Blueprint("home", __name__)
 
 MENU = [
-    ("main.home", "Trang chủ", None),
+    ("home.index", "Trang chủ", None),
     ("fieldwork.home", "Khảo sát", ("enumerator", "supervisor", "admin")),
     ("review.queue", "Duyệt phiếu", ("supervisor", "admin")),
     ("households.index", "Hộ gia đình", None),
     ("reports.index", "Báo cáo", None),
-    ("paper.jobs", "Tập hồ sơ in", None),
+    ("printing.jobs", "Tập hồ sơ in", None),
     ("rounds.index", "Đợt khảo sát", ("admin",)),
     ("admin.users", "Tài khoản", ("admin",)),
     ("admin.audit", "Nhật ký", ("admin",)),
@@ -36,7 +36,7 @@ def inject_menu():
 
 @bp.route("/")
 @login_required
-def home():
+def index():
     if current_user.role == "enumerator":
         return redirect(url_for("fieldwork.home"))
     households = db.session.scalar(

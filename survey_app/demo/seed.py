@@ -9,9 +9,9 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .areas import add_area
-from .auth.service import create_user
-from .models import Area, EthnicGroup, Household, HouseholdStatus, User, record
+from ..areas import add_area
+from ..auth.service import create_user
+from ..models import Area, EthnicGroup, Household, HouseholdStatus, User, record
 
 DEMO_PASSWORD = "matkhau123"
 
@@ -147,7 +147,7 @@ DEMO_ROUND_CODE = "RS2024"
 def _seed_submissions(session: Session) -> None:
     """Submissions in every review state in the demo supervisor's commune (once), so the queue is not empty;
     then approved questionnaires for the households of every other village, so the reports show figures."""
-    from .review.demo import seed_review_demo
+    from .review import seed_review_demo
 
     if seed_review_demo(session):
         seed_approved_round(session)
@@ -161,10 +161,10 @@ def seed_approved_round(session: Session, seed: int = 2024) -> int:
     outcomes vary by district, saved and approved through the same services as real ones. Returns how many."""
     from datetime import timedelta
 
-    from .models import Submission, SurveyRound
-    from .scoring.demo_answers import build_compositions, draw_answers, tier_of
-    from .submissions import SubmissionPayload, decide, save_submission
-    from .surveys.questionnaires import get_definition
+    from ..models import Submission, SurveyRound
+    from ..submissions import SubmissionPayload, decide, save_submission
+    from ..surveys.versions import get_definition
+    from .answers import build_compositions, draw_answers, tier_of
 
     survey_round = session.scalar(select(SurveyRound).where(SurveyRound.code == DEMO_ROUND_CODE))
     admin = session.scalar(select(User).where(User.username == "admin"))
@@ -203,20 +203,20 @@ def ensure_demo_round(session: Session):
     when it is not loaded yet). Does nothing when the round exists or the demo province is missing."""
     from pathlib import Path
 
-    from .models import SurveyRound
-    from .surveys.questionnaires import latest_version, load_directory
-    from .surveys.rounds import create_round
+    from ..models import SurveyRound
+    from ..surveys.rounds import create_round
+    from ..surveys.versions import latest_version, load_directory
 
     existing = session.scalar(select(SurveyRound).where(SurveyRound.code == DEMO_ROUND_CODE))
     if existing is not None or session.scalar(select(Area).where(Area.code == "KT")) is None:
         return existing
     questionnaire = latest_version(session, "ho_gia_dinh")
     if questionnaire is None:
-        load_directory(session, Path(__file__).resolve().parent.parent / "forms", actor="seed-demo")
+        load_directory(session, Path(__file__).resolve().parents[2] / "forms", actor="seed-demo")
         questionnaire = latest_version(session, "ho_gia_dinh")
     survey_round = create_round(session, None, DEMO_ROUND_CODE, "Rà soát hộ DTTS năm 2024", questionnaire,
                                 date(2024, 1, 1), date(2024, 12, 31), ["KT"], "ra_soat", actor="seed-demo")
-    from .scoring.targets import setup_demo_scoring
+    from ..reports.targets import setup_demo_scoring
 
     setup_demo_scoring(session, survey_round)  # rulesets and the province's 2023 targets (survey_app/scoring)
     return survey_round

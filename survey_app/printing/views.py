@@ -26,12 +26,12 @@ from ..access import area_clause, area_in_scope_or_404, household_in_scope_or_40
 from ..extensions import db
 from ..jobs.service import create_job, expire_stale, job_json, launch_worker
 from ..models import Area, Job, SurveyRound
-from ..printing import STATIC_ROOT, render_template_pdf
+from . import STATIC_ROOT, render_template_pdf
 from .booklet import booklet_households
 from .report import report_context
 from .sheet import UnknownRound, sheet_context
 
-bp = Blueprint("paper", __name__, template_folder="templates")
+bp = Blueprint("printing", __name__, template_folder="templates")
 
 BOOKLET_KIND = "village_booklet"
 
@@ -78,7 +78,7 @@ def booklet_new():
     village = area_in_scope_or_404(request.args["village"]) if request.args.get("village") else None
     households = booklet_households(db.session, village, None) if village is not None else []
     rounds = _rounds_for(village) if village is not None else []
-    return render_template("paper/booklet_new.html", villages=villages, village=village, households=households,
+    return render_template("printing/booklet_new.html", villages=villages, village=village, households=households,
                            rounds=rounds)
 
 
@@ -111,13 +111,13 @@ def booklet_create():
             abort(422, "Đợt khảo sát không bao gồm thôn này.")
     if any(job.active for job in _own_jobs()):
         flash("Bạn đang có một tập hồ sơ đang được in. Hãy chờ xong rồi tạo tập mới.", "error")
-        return redirect(url_for("paper.jobs"), 303)
+        return redirect(url_for("printing.jobs"), 303)
     title = f"Tập hồ sơ hộ {village.display_name}" + (f" ({len(selection)} hộ được chọn)" if selection else "")
     job = create_job(db.session, kind=BOOKLET_KIND, title=title, user=current_user, area=village,
                      params={"village": village.code, "households": selection, "round": round_code},
                      output_dir=jobs_dir())
     launch_worker(job.id, current_app.config["DATABASE_URL"], jobs_dir())
-    return redirect(url_for("paper.job_page", job_id=job.id), 303)
+    return redirect(url_for("printing.job_page", job_id=job.id), 303)
 
 
 def job_in_scope_or_404(job_id: int) -> Job:
@@ -132,13 +132,13 @@ def job_in_scope_or_404(job_id: int) -> Job:
 @bp.route("/paper/jobs")
 @login_required
 def jobs():
-    return render_template("paper/jobs.html", jobs=_own_jobs())
+    return render_template("printing/jobs.html", jobs=_own_jobs())
 
 
 @bp.route("/paper/jobs/<int:job_id>")
 @login_required
 def job_page(job_id):
-    return render_template("paper/job.html", job=job_in_scope_or_404(job_id))
+    return render_template("printing/job.html", job=job_in_scope_or_404(job_id))
 
 
 @bp.route("/paper/jobs/<int:job_id>/status")
@@ -146,7 +146,7 @@ def job_page(job_id):
 def job_status(job_id):
     job = job_in_scope_or_404(job_id)
     data = job_json(job)
-    data["download_url"] = url_for("paper.job_download", job_id=job.id) if job.state == "done" else None
+    data["download_url"] = url_for("printing.job_download", job_id=job.id) if job.state == "done" else None
     return jsonify(data)
 
 

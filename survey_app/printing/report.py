@@ -1,5 +1,5 @@
 """The campaign report PDF for an area and a round: the figures come from the reports module's rollup
-(survey_app.scoring.reporting.build_report over survey_app.core.rollup); here they are only laid out the way the
+(survey_app.reports.report.build_report over survey_app.reports.rollup); here they are only laid out the way the
 seed reports print them: ``count/denominator (percent)`` against the targets, by child area, ready to sign."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from survey_app.core.formatting import format_date_vn, format_int, format_ratio
 from survey_app.models import Area, SurveyRound
 from survey_app.reports.chart import outcome_chart
-from survey_app.scoring.reporting import RoundReport, build_report
+from survey_app.reports.report import RoundReport, build_report
 
 from .sheet import vietnam_today
 

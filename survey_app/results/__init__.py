@@ -1,5 +1,5 @@
 """Stored scores (household_result), rescoring, ruleset versions and targets: the database side of scoring.
-The pure engine is survey_app.core.scoring; the rollup queries are survey_app.core.rollup."""
+The pure engine is survey_app.core.scoring; the rollup queries are survey_app.reports.rollup."""
 from .codec import decode, encode
 from .rescore import RescoreReport, rescore_round
 from .rulesets import RulesetLoadError, assign_ruleset, get_ruleset, load_directory, round_rulesets

@@ -157,7 +157,7 @@ def _write(session: Session, table, rows: list[dict], postgresql: bool) -> int:
 def _projected_answers(session: Session, survey_round: SurveyRound, scorer: RoundScorer):
     """`answers` reduced on the server to the keys the ruleset reads (plus the repeats, when it reads a repeat's
     column): a correlated jsonb_each / jsonb_object_agg."""
-    from survey_app.surveys.questionnaires import get_definition
+    from survey_app.surveys.versions import get_definition
 
     definition = get_definition(survey_round.questionnaire_version)
     keys = set(scorer.read_names)

@@ -20,10 +20,9 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from .areas import add_area
-from .core.questionnaire import load_definition
-from .demo import DISTRICT_GROUPS, KON_TUM, VILLAGE_NAMES, ensure_ethnic_groups, person_name
-from .models import (
+from ..areas import add_area
+from ..core.questionnaire import load_definition
+from ..models import (
     Area,
     Household,
     HouseholdResult,
@@ -34,14 +33,15 @@ from .models import (
     SurveyRound,
     record,
 )
-from .scoring.demo_answers import build_compositions, draw_answers, tier_of
-from .scoring.rulesets import assign_ruleset, load_directory
-from .scoring.store import household_record, scorers_for
-from .scoring.targets import load_target_file
-from .submissions import answers_hash
-from .surveys.questionnaires import store_definition
+from ..reports.targets import load_target_file
+from ..results.rulesets import assign_ruleset, load_directory
+from ..results.store import household_record, scorers_for
+from ..submissions import answers_hash
+from ..surveys.versions import store_definition
+from .answers import build_compositions, draw_answers, tier_of
+from .seed import DISTRICT_GROUPS, KON_TUM, VILLAGE_NAMES, ensure_ethnic_groups, person_name
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FORM = ROOT / "forms" / "ho_gia_dinh.yaml"
 RULESETS = ROOT / "forms" / "rulesets"
 TARGETS = ROOT / "forms" / "targets"

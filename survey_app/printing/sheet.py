@@ -27,8 +27,8 @@ from survey_app.models import (
     SubmissionComment,
     SurveyRound,
 )
-from survey_app.scoring.codec import decode
-from survey_app.surveys.questionnaires import get_definition
+from survey_app.results.codec import decode
+from survey_app.surveys.versions import get_definition
 
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 MEMBER_MAIN_COLUMNS = 4

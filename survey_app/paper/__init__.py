@@ -1,4 +1,0 @@
-"""Printed paper: household profile sheets, village booklets (a background job) and the campaign report."""
-from .views import bp
-
-__all__ = ["bp"]
