@@ -9,6 +9,7 @@ from .errors import ExpressionError
 from .evaluator import evaluate
 from .functions import FUNCTION_ARITY
 from .parser import MAX_DEPTH, MAX_NODES, MAX_SOURCE_LENGTH, Expression, parse
+from .source import reference_position
 from .values import MAX_STRING_LENGTH, to_number, to_string, truthy
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "MAX_STRING_LENGTH",
     "evaluate",
     "parse",
+    "reference_position",
     "to_number",
     "to_string",
     "truthy",

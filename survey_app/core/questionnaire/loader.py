@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from survey_app.core.config_files import StrictYamlLoader, read_yaml
-from survey_app.core.expressions import ExpressionError, parse
+from survey_app.core.expressions import ExpressionError, parse, reference_position
 from survey_app.core.questionnaire.graph import evaluation_order
 from survey_app.core.questionnaire.model import (
     ANSWER_TYPES,
@@ -360,10 +360,6 @@ class _Builder:
                 message = f"'${{{referenced}}}' là câu ghi chú, không có giá trị"
             else:
                 continue
-            self.add(where, message, attribute=attribute, position=_reference_position(rule.source, referenced),
+            self.add(where, message, attribute=attribute, position=reference_position(rule.source, referenced),
                      question=subject, missing_reference=referenced if target is None else None)
 
-
-def _reference_position(source: str, name: str) -> int | None:
-    position = source.find("${" + name + "}")
-    return position if position >= 0 else None

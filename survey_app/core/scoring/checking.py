@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from survey_app.core.scoring.loader import reference_position
+from survey_app.core.expressions import reference_position
 from survey_app.core.scoring.model import HOUSEHOLD_PREFIX, Check, Ruleset
 from survey_app.core.scoring.problems import RulesetProblem, criterion_place, outcome_place
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,8 @@ from typing import Any
 import yaml
 
 from survey_app.core.config_files import StrictYamlLoader, read_yaml
-from survey_app.core.expressions import ExpressionError, parse
+from survey_app.core.expressions import ExpressionError, parse, reference_position
 from survey_app.core.scoring.model import (
-    FALLBACK_ATTRIBUTES,
     HOUSEHOLD_ATTRIBUTES,
     HOUSEHOLD_PREFIX,
     OUTCOME_PREFIX,
@@ -21,22 +19,19 @@ from survey_app.core.scoring.model import (
     Combine,
     Criterion,
     Outcome,
-    Parameter,
-    ParameterPeriod,
     Population,
     Ruleset,
 )
+from survey_app.core.scoring.outcome_order import OutcomeOrder
+from survey_app.core.scoring.parameters import NAME_PATTERN, ParameterReading
 from survey_app.core.scoring.problems import (
     RulesetError,
     RulesetProblem,
     criterion_place,
     outcome_place,
-    parameter_place,
 )
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
-NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _AT_LEAST = re.compile(r"at_least\s+(\d+)\Z")
 
 _TOP_KEYS = {"ruleset_id", "version", "title", "description", "questionnaire", "parameters",
@@ -45,7 +40,6 @@ _REQUIRED_TOP_KEYS = ("ruleset_id", "version", "title", "questionnaire", "popula
 _OUTCOME_KEYS = {"id", "label", "description", "combine", "criteria", "population", "internal"}
 _CRITERION_KEYS = {"id", "label", "expression", "optional"}
 _POPULATION_KEYS = {"label", "expression", "optional"}
-_PERIOD_KEYS = {"from", "to", "value"}
 _NOT_A_STRING = "phải là chuỗi (giá trị như yes/no/on/số mà không có dấu nháy sẽ bị YAML đọc thành kiểu khác)"
 
 
@@ -93,20 +87,7 @@ def _line_of(container: Any, key: Any = None) -> int | None:
     return None
 
 
-def _iso_date(raw: Any) -> str | None:
-    if isinstance(raw, dt.datetime):
-        return None
-    if isinstance(raw, dt.date):
-        return raw.isoformat()
-    if isinstance(raw, str) and _ISO_DATE.match(raw):
-        try:
-            return dt.date.fromisoformat(raw).isoformat()
-        except ValueError:
-            return None
-    return None
-
-
-class _Builder:
+class _Builder(ParameterReading, OutcomeOrder):
     def __init__(self, source: str):
         self.source = source
         self.problems: list[RulesetProblem] = []
@@ -162,98 +143,6 @@ class _Builder:
             self.add(where, "không được để trống", item, key, attribute=key, **details)
             return None
         return value
-
-    # -- parameters -----------------------------------------------------------------------------------------
-    def read_parameters(self, raw: Any, parent: dict) -> dict[str, Parameter]:
-        if raw is None:
-            return {}
-        if not isinstance(raw, dict):
-            self.add(None, "phải là bảng tên tham số: danh sách thời kỳ", parent, "parameters", attribute="parameters")
-            return {}
-        parameters: dict[str, Parameter] = {}
-        for name, spec in raw.items():
-            if not isinstance(name, str) or not NAME_PATTERN.match(name):
-                self.add(None, f"tên tham số không hợp lệ '{name}'", raw, name, attribute="parameters")
-                continue
-            self.parameter_names.add(name)
-            parameter = self.read_parameter(name, spec, raw)
-            if parameter is not None:
-                parameters[name] = parameter
-        return parameters
-
-    def read_parameter(self, name: str, spec: Any, parent: dict) -> Parameter | None:
-        where = parameter_place(name)
-        label = None
-        periods_raw = spec
-        if isinstance(spec, dict):
-            for key in spec:
-                if key not in ("label", "periods"):
-                    self.add(where, f"khóa không được hỗ trợ '{key}'", spec, key)
-            label = self.text(spec, "label", where, required=False)
-            periods_raw = spec.get("periods")
-        if not isinstance(periods_raw, list) or not periods_raw:
-            self.add(where, "phải có danh sách thời kỳ {from, to, value} (ít nhất một thời kỳ)", parent, name)
-            return None
-        periods: list[ParameterPeriod] = []
-        for index, item in enumerate(periods_raw, start=1):
-            period = self.read_period(item, f"{where}, thời kỳ {index}", parent, name)
-            if period is not None:
-                periods.append(period)
-        if len(periods) != len(periods_raw):
-            return None
-        periods.sort(key=lambda period: period.start)
-        for earlier, later in zip(periods, periods[1:]):
-            if earlier.end is None or earlier.end >= later.start:
-                self.add(where, f"các thời kỳ bắt đầu {earlier.start} và {later.start} chồng lên nhau", parent, name)
-                return None
-        return Parameter(name, tuple(periods), label)
-
-    def read_period(self, item: Any, where: str, parent: dict, name: str) -> ParameterPeriod | None:
-        if not isinstance(item, dict):
-            self.add(where, "phải là bảng {from, to, value}", parent, name)
-            return None
-        ok = True
-        for key in item:
-            if key not in _PERIOD_KEYS:
-                self.add(where, f"khóa không được hỗ trợ '{key}'", item, key)
-                ok = False
-        start = _iso_date(item.get("from"))
-        if start is None:
-            self.add(where, "'from' phải là ngày dạng YYYY-MM-DD", item, "from", attribute="from")
-            ok = False
-        end = None
-        if item.get("to") is not None:
-            end = _iso_date(item["to"])
-            if end is None:
-                self.add(where, "'to' phải là ngày dạng YYYY-MM-DD hoặc null (còn hiệu lực)", item, "to", attribute="to")
-                ok = False
-            elif start is not None and end < start:
-                self.add(where, f"ngày kết thúc {end} trước ngày bắt đầu {start}", item, "to", attribute="to")
-                ok = False
-        value = item.get("value")
-        if "value" not in item or value is None or not isinstance(value, (bool, int, float, str)):
-            self.add(where, "'value' phải là một số, chuỗi hoặc true/false", item, "value", attribute="value")
-            ok = False
-        return ParameterPeriod(start, end, value) if ok else None
-
-    # -- household register fallback ------------------------------------------------------------------------
-    def read_fallback(self, raw: Any, parent: dict) -> dict[str, str]:
-        if raw is None:
-            return {}
-        where = "household_fallback"
-        if not isinstance(raw, dict):
-            self.add(where, "phải là bảng thuộc tính hộ: tên câu hỏi", parent, where)
-            return {}
-        fallback: dict[str, str] = {}
-        for attribute, question in raw.items():
-            if attribute not in FALLBACK_ATTRIBUTES:
-                self.add(where, f"thuộc tính hộ '{attribute}' không dùng được; chọn một trong: "
-                         + ", ".join(FALLBACK_ATTRIBUTES), raw, attribute)
-            elif not isinstance(question, str) or not NAME_PATTERN.match(question):
-                self.add(where, f"'{attribute}' phải là tên một câu hỏi", raw, attribute)
-            else:
-                fallback[attribute] = question
-        return fallback
 
     # -- expressions ----------------------------------------------------------------------------------------
     def read_population(self, raw: Any, where: str, outcome_id: str | None, parent: dict) -> Population | None:
@@ -439,61 +328,3 @@ class _Builder:
         if label is None or check is None or unknown:
             return None
         return Criterion(criterion_id, label, check)
-
-    def check_outcome_order(self, outcomes: list[Outcome], declared_ids: list[str]) -> None:
-        """An outcome may read only outcomes defined before it; report self references, cycles and forward
-        references distinctly so that the author knows whether reordering is enough."""
-        position = {outcome_id: index for index, outcome_id in enumerate(declared_ids)}
-        reads = {outcome.id: _outcome_reads(outcome) for outcome in outcomes}
-        for outcome in outcomes:
-            for criterion in outcome.criteria:
-                for target in sorted(_check_outcome_reads(criterion.check)):
-                    where = criterion_place(outcome.id, criterion.id)
-                    details = {"attribute": "expression", "outcome": outcome.id, "criterion": criterion.id,
-                               "position": reference_position(criterion.check.source, OUTCOME_PREFIX + target),
-                               "line": self.expression_lines.get((outcome.id, criterion.id))}
-                    if target == outcome.id:
-                        self.add(where, f"kết quả '{target}' tự tham chiếu chính nó", **details)
-                    elif target not in position:
-                        self.add(where, f"không có kết quả nào mã '{target}'", **details)
-                    elif position[target] > position[outcome.id]:
-                        cycle = _find_path(target, outcome.id, reads)
-                        if cycle:
-                            chain = " → ".join([outcome.id, *cycle])
-                            self.add(where, f"vòng lặp tham chiếu giữa các kết quả: {chain}", **details)
-                        else:
-                            self.add(where, f"kết quả '{target}' được định nghĩa phía sau; hãy đặt '{target}' "
-                                     f"trước '{outcome.id}'", **details)
-
-
-def _check_outcome_reads(check: Check) -> set[str]:
-    return {name[len(OUTCOME_PREFIX):] for name in check.expression.references if name.startswith(OUTCOME_PREFIX)}
-
-
-def _outcome_reads(outcome: Outcome) -> set[str]:
-    found: set[str] = set()
-    for criterion in outcome.criteria:
-        found |= _check_outcome_reads(criterion.check)
-    return found
-
-
-def _find_path(start: str, goal: str, reads: dict[str, set[str]]) -> list[str] | None:
-    """A chain of outcome reads from ``start`` to ``goal`` (both included), or None."""
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    visited: set[str] = set()
-    while stack:
-        node, path = stack.pop()
-        if node == goal:
-            return path
-        if node in visited:
-            continue
-        visited.add(node)
-        for target in sorted(reads.get(node, ())):
-            stack.append((target, [*path, target]))
-    return None
-
-
-def reference_position(source: str, name: str) -> int | None:
-    """0-based offset of ``${name}`` in ``source`` (None when it cannot be found)."""
-    match = re.search(r"\$\{\s*" + re.escape(name) + r"\s*\}", source)
-    return match.start() if match else None
