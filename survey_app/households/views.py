@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from wtforms.fields.choices import SelectChoice
 
 from ..access import EDIT_HOUSEHOLD_ROLES, area_clause, household_in_scope_or_404, roles_required
+from ..errors import NotFound
 from ..extensions import db
 from ..models import POVERTY_STATUS_LABELS, Area, Household, HouseholdStatus
 from ..pagination import page_args, paginate
@@ -26,7 +27,7 @@ def household_query(user, *, area_code: str = "", ethnic_group: str = "", status
     if area_code:
         area = db.session.scalar(select(Area).where(Area.code == area_code))
         if area is None or not user.covers(area):
-            abort(404)
+            raise NotFound()
         stmt = stmt.where(Area.path.startswith(area.path, autoescape=True))
     if ethnic_group:
         stmt = stmt.where(Household.ethnic_group_code == ethnic_group)
@@ -151,7 +152,7 @@ def import_file():
         try:
             result = importing.import_households(db.session, current_user, upload.filename, upload.read())
         except importing.ImportFailed as failure:
-            errors = failure.errors
+            errors = failure.lines
         else:
             flash(f"Đã nhập {result.created} hộ mới và cập nhật {result.updated} hộ.", "success")
             return redirect(url_for("households.index"))
