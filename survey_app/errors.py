@@ -49,7 +49,7 @@ class ServiceError(Exception):
 
     Without a message the status's Vietnamese text is used. ``code`` defaults to the status's code."""
 
-    status = 400
+    status = 400  # a request the server cannot use; the subclasses below give the other statuses
     code: str | None = None
 
     def __init__(self, message: str | None = None, errors: Mapping[str, str] | None = None):
@@ -62,32 +62,28 @@ class ServiceError(Exception):
         return self.code or code_for(self.status)
 
 
-class BadRequest(ServiceError):
-    status = 400
-
-
 class Unauthorized(ServiceError):
     status = 401
 
 
 class Forbidden(ServiceError):
+    """The account's role may not do this (an object outside the account's areas is a ``NotFound``)."""
+
     status = 403
 
 
 class NotFound(ServiceError):
-    status = 404
+    status = 404  # unknown, or outside the account's areas: its existence is not revealed
 
 
 class Conflict(ServiceError):
+    """The request is right but the data's present state refuses it (a review transition, another household)."""
+
     status = 409
 
 
-class TooLarge(ServiceError):
-    status = 413
-
-
 class Invalid(ServiceError):
-    status = 422
+    status = 422  # understood, but its content is refused; ``errors`` names the fields
 
 
 class InvalidLines(Invalid):

@@ -38,9 +38,10 @@ def configure_login_manager(login_manager) -> None:
     def unauthorized():
         from flask import flash, redirect, url_for
 
-        from ..problems import problem_response
+        from ..errors import Unauthorized
+        from ..problems import service_error_response
 
         if request.path.startswith("/api/"):
-            return problem_response(401, message="Cần đăng nhập hoặc mã API (Authorization: Bearer ...).")
+            return service_error_response(Unauthorized("Cần đăng nhập hoặc mã API (Authorization: Bearer ...)."))
         flash(login_manager.login_message, "warning")
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))

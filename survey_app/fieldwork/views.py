@@ -17,7 +17,6 @@ from ..pagination import page_args, paginate
 from ..submissions import (
     SaveOutcome,
     SubmissionError,
-    SubmissionInvalid,
     SubmissionPayload,
     current_submission,
     household_states,
@@ -95,9 +94,7 @@ def questionnaire(round_code, household_code):
         submission_uuid, started, shown_answers = payload.uuid, request.form.get(STARTED_FIELD, ""), payload.answers
         try:
             outcome = save_submission(db.session, current_user, payload)
-        except SubmissionInvalid as err:
-            errors, message, status = err.errors, err.message, 422
-        except SubmissionError as err:
+        except SubmissionError as err:  # the form again with the message, the answers kept
             errors, message, status = err.errors, err.message, err.status
         else:
             _flash_outcome(outcome, household, payload.submit)
