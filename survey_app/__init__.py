@@ -80,9 +80,9 @@ def register_retries(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from .web import register_error_pages
+    from .problems import register_error_handlers as register
 
-    register_error_pages(app)
+    register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import false, or_, select
 
+from .errors import Forbidden, NotFound
 from .extensions import db
 from .models import Area, Household, User
 
@@ -25,7 +25,7 @@ def roles_required(*roles: str):
         @login_required
         def wrapped(*args, **kwargs):
             if current_user.role not in roles:
-                abort(403)
+                raise Forbidden()
             return view(*args, **kwargs)
 
         return wrapped
@@ -49,7 +49,7 @@ def area_in_scope_or_404(code: str, user: User | None = None) -> Area:
     user = user or current_user
     area = db.session.scalar(select(Area).where(Area.code == code))
     if area is None or not user.covers(area):
-        abort(404)
+        raise NotFound()
     return area
 
 
@@ -57,5 +57,5 @@ def household_in_scope_or_404(code: str, user: User | None = None) -> Household:
     user = user or current_user
     household = db.session.scalar(select(Household).where(Household.code == code))
     if household is None or not user.covers(household.village):
-        abort(404)
+        raise NotFound()
     return household

@@ -13,11 +13,12 @@ import io
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from .errors import Invalid
 from .models import Area, User, record
 
 
-class AreaError(ValueError):
-    pass
+class AreaError(Invalid):
+    """A refused change to the area tree (Vietnamese message)."""
 
 
 def add_area(session: Session, *, code: str, name: str, level: str, parent: Area | None) -> Area:

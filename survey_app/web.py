@@ -1,5 +1,5 @@
-"""Request plumbing shared by every blueprint: the transaction boundary, error
-pages and template filters."""
+"""Request plumbing shared by every blueprint: the transaction boundary, conflict retries and template filters.
+Refusals reach HTTP through ``survey_app.problems``."""
 from __future__ import annotations
 
 import functools
@@ -9,8 +9,7 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 
-from flask import Flask, g, jsonify, render_template, request
-from flask_wtf.csrf import CSRFError
+from flask import Flask, g, request
 from markupsafe import Markup
 
 from .database import is_transient, reset_write_intent, set_write_intent
@@ -100,48 +99,6 @@ def _retrying(view, db):
         raise AssertionError("unreachable")
 
     return run
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
-
-
-ERROR_TEXT = {
-    400: "Yêu cầu không hợp lệ.",
-    401: "Cần đăng nhập.",
-    403: "Bạn không có quyền thực hiện thao tác này.",
-    404: "Không tìm thấy trang hoặc dữ liệu (hoặc nó nằm ngoài địa bàn của bạn).",
-    405: "Phương thức không được phép.",
-    409: "Xung đột dữ liệu.",
-    413: "Tệp tải lên quá lớn.",
-    422: "Dữ liệu không hợp lệ.",
-    500: "Lỗi máy chủ. Thao tác chưa được lưu.",
-}
-
-
-def register_error_pages(app: Flask) -> None:
-    def render_error(code: int, message: str | None = None):
-        text = message or ERROR_TEXT.get(code, "Lỗi.")
-        if wants_json():
-            return jsonify({"error": text, "status": code}), code
-        return render_template("error.html", code=code, message=text), code
-
-    @app.errorhandler(CSRFError)
-    def _csrf_error(err):
-        return render_error(400, "Phiên làm việc đã hết hạn hoặc thiếu mã bảo vệ (CSRF). Hãy tải lại trang và thử lại.")
-
-    for code in (400, 401, 403, 404, 405, 409, 413, 422, 500):
-        def handler(err, code=code):
-            description = getattr(err, "description", None)
-            custom = description if isinstance(description, str) and _is_vietnamese_message(description) else None
-            return render_error(code, custom)
-
-        app.register_error_handler(code, handler)
-
-
-def _is_vietnamese_message(text: str) -> bool:
-    """Our own abort() messages are Vietnamese; Werkzeug's English defaults are replaced."""
-    return any(ch in text for ch in "ăâđêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵĂÂĐÊÔƠƯ")
 
 
 def register_template_filters(app: Flask) -> None:

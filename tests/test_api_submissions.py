@@ -138,7 +138,7 @@ def test_different_content_for_a_submitted_uuid_is_a_conflict(app, session, camp
     changed["answers"]["ghi_chu"] = "Sửa sau khi gửi"
     response = enumerator.post(changed)
     assert response.status_code == 409
-    assert response.get_json()["error"].startswith("Phiếu đã được gửi; nội dung khác với bản đã nhận")
+    assert response.get_json()["message"].startswith("Phiếu đã được gửi; nội dung khác với bản đã nhận")
     assert "ghi_chu" not in enumerator.get(body["uuid"]).get_json()["answers"]
 
 
@@ -152,7 +152,7 @@ def test_a_uuid_reused_for_another_household_or_round_is_a_conflict(app, session
     for other in (campaign_body(body["uuid"], submit=False, household="HV1B-001"),
                   campaign_body(body["uuid"], submit=False, round_code="XA_C1")):
         response = supervisor.post(other)
-        assert response.status_code == 409 and "hộ hoặc một đợt khảo sát khác" in response.get_json()["error"]
+        assert response.status_code == 409 and "hộ hoặc một đợt khảo sát khác" in response.get_json()["message"]
     assert count(session, Submission) == 1
 
 
@@ -208,7 +208,7 @@ def test_invalid_answers_are_refused_per_question(app, session, small_round, enu
     assert response.status_code == 422
     data = response.get_json()
     assert list(data["errors"]) == [path] and message in data["errors"][path]
-    assert data["error"] == "Phiếu có 1 câu trả lời chưa hợp lệ."
+    assert data["message"] == "Phiếu có 1 câu trả lời chưa hợp lệ."
     assert count(session, Submission) == 0
 
 
@@ -229,20 +229,20 @@ def test_a_draft_may_be_incomplete_and_irrelevant_answers_are_dropped(app, sessi
 def test_refusals_by_status(app, session, campaign_round, enumerator, change, status, fragment):
     response = enumerator.post({**campaign_body(), **change})
     assert response.status_code == status
-    assert fragment in response.get_json()["error"]
+    assert fragment in response.get_json()["message"]
     assert count(session, Submission) == 0
 
 
 def test_viewer_may_not_save(app, session, campaign_round, client):
     response = Api(client, "lanhdao").post(campaign_body())
-    assert response.status_code == 403 and "chỉ xem" in response.get_json()["error"]
+    assert response.status_code == 403 and "chỉ xem" in response.get_json()["message"]
 
 
 def test_closed_round_refuses_new_submissions(app, session, campaign_round, enumerator):
     session.get(SurveyRound, campaign_round.id).is_open = False  # the fixture's object is detached by now
     session.commit()
     response = enumerator.post(campaign_body())
-    assert response.status_code == 403 and "đã đóng" in response.get_json()["error"]
+    assert response.status_code == 403 and "đã đóng" in response.get_json()["message"]
     assert count(session, Submission) == 0
 
 
@@ -250,7 +250,7 @@ def test_round_that_does_not_cover_the_village_refuses(app, session, world, enum
     make_round(session, store_campaign_form(session), code="XA_C2", areas=("C2",))
     session.commit()
     response = enumerator.post(campaign_body(round_code="XA_C2"))
-    assert response.status_code == 403 and "không bao gồm thôn" in response.get_json()["error"]
+    assert response.status_code == 403 and "không bao gồm thôn" in response.get_json()["message"]
 
 
 @pytest.mark.parametrize("body, key", [
@@ -277,13 +277,13 @@ def test_malformed_requests_name_the_key(app, session, campaign_round, enumerato
 def test_body_that_is_not_a_json_object_is_refused(app, campaign_round, enumerator):
     response = enumerator.client.post(URL, data="{không phải json", content_type="application/json",
                                       headers={"X-CSRFToken": enumerator.token})
-    assert response.status_code == 422 and "JSON" in response.get_json()["error"]
+    assert response.status_code == 422 and "JSON" in response.get_json()["message"]
 
 
 def test_session_post_without_csrf_header_is_refused(app, session, campaign_round, client):
     login(client, "dieutra")
     response = client.post(URL, json=campaign_body())
-    assert response.status_code == 400 and "CSRF" in response.get_json()["error"]
+    assert response.status_code == 400 and "CSRF" in response.get_json()["message"]
     assert count(session, Submission) == 0
 
 

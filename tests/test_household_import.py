@@ -34,7 +34,7 @@ def test_one_bad_row_among_thousands_imports_nothing(session, world):
     with pytest.raises(ImportFailed) as failure:
         import_households(session, world.users["admin"], "ho.csv", (HEADER + "".join(lines)).encode())
     session.rollback()
-    assert failure.value.errors == ["Dòng 1735: dân tộc 'Người Sao Hỏa' không có trong danh mục."]
+    assert failure.value.lines == ["Dòng 1735: dân tộc 'Người Sao Hỏa' không có trong danh mục."]
     assert session.scalar(select(func.count()).select_from(Household)) == 3  # only the world's households
 
 
@@ -48,7 +48,7 @@ def test_every_problem_is_named_with_its_line(session, world):
             + "HV2-001,Y Lan,Ba Na,V1,3,,\n").encode()  # line 7: code owned elsewhere (giamsat's view)
     with pytest.raises(ImportFailed) as failure:
         import_households(session, world.users["giamsat"], "ho.csv", data)
-    errors = failure.value.errors
+    errors = failure.value.lines
     assert errors[0] == "Dòng 2: tên chủ hộ trống."
     assert errors[1] == "Dòng 3: không có thôn mã 'NOPE'."
     assert errors[2] == "Dòng 4: mã 'C1' không phải thôn/làng (cấp thấp nhất)."
@@ -61,13 +61,13 @@ def test_village_outside_area_is_refused(session, world):
     data = (HEADER + "B1,Y Lan,Ba Na,V2,3,,\n").encode()
     with pytest.raises(ImportFailed) as failure:
         import_households(session, world.users["giamsat"], "ho.csv", data)
-    assert failure.value.errors == ["Dòng 2: thôn 'V2' nằm ngoài địa bàn của bạn."]
+    assert failure.value.lines == ["Dòng 2: thôn 'V2' nằm ngoài địa bàn của bạn."]
 
 
 def test_missing_column_is_named(session, world):
     with pytest.raises(ImportFailed) as failure:
         import_households(session, world.users["admin"], "ho.csv", b"ma_ho,ten_chu_ho\nA,B\n")
-    assert "Thiếu cột bắt buộc: dân tộc (dan_toc)." in failure.value.errors
+    assert "Thiếu cột bắt buộc: dân tộc (dan_toc)." in failure.value.lines
 
 
 def test_xlsx_import_and_update_of_existing(session, world):

@@ -27,7 +27,7 @@ def test_return_then_approve_by_api(client, session, sent):
     own, _, tokens = sent
     url = f"/api/v1/submissions/{own}/review"
     missing = client.post(url, json={"state": "has_issues"}, headers=_auth(tokens, "giamsat"))
-    assert missing.status_code == 422 and "nhận xét" in missing.get_json()["error"]
+    assert missing.status_code == 422 and "nhận xét" in missing.get_json()["message"]
     done = client.post(url, json={"state": "has_issues", "comment": "Thiếu thông tin vay"},
                        headers=_auth(tokens, "giamsat"))
     assert done.status_code == 200
@@ -35,7 +35,7 @@ def test_return_then_approve_by_api(client, session, sent):
     assert body["state"] == "has_issues" and body["comment"]["body"] == "Thiếu thông tin vay"
     assert body["comment"]["from_state"] == "submitted" and body["comment"]["author"] == "giamsat"
     illegal = client.post(url, json={"state": "approved"}, headers=_auth(tokens, "giamsat"))
-    assert illegal.status_code == 409 and "trả lại cho điều tra viên" in illegal.get_json()["error"]
+    assert illegal.status_code == 409 and "trả lại cho điều tra viên" in illegal.get_json()["message"]
     session.expire_all()
     [audit] = session.scalars(select(AuditEntry).where(AuditEntry.action == "submission.review")).all()
     assert audit.actor == "giamsat" and audit.before == {"state": "submitted"}

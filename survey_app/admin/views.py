@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import roles_required
 from ..auth import service as accounts
+from ..errors import NotFound
 from ..extensions import db
 from ..models import ROLE_LABELS, AuditEntry, User
 from ..pagination import page_args, paginate
@@ -60,7 +61,7 @@ def user_new():
 def user_edit(user_id):
     user = db.session.get(User, user_id)
     if user is None or not _manageable(user):
-        abort(404)
+        raise NotFound()
     form = UserForm(obj=user)
     if request.method == "GET":
         form.areas.data = ", ".join(a.code for a in user.areas)

@@ -1,24 +1,22 @@
 """Review API: POST /api/v1/submissions/<uuid>/review and GET /api/v1/submissions (the queue as JSON).
 
 Same service, same rules and area limits as the review pages. Statuses: 403 role, 404 outside the area or
-unknown, 409 illegal transition, 422 bad body or missing comment.
+unknown, 409 illegal transition, 422 bad body or missing comment; every refusal is a ``ServiceError`` that the
+one error handler (``survey_app.problems``) writes in the documented JSON shape.
 """
 from flask import jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..core import review_states
+from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..models import SubmissionComment
-from ..review.queue import ALL_STATES, QueueFilterError, parse_filters, queue_page
-from ..submissions import REVIEW_ROLES, SubmissionError, choose_counted, decide, submission_in_scope, submission_json
+from ..review.queue import ALL_STATES, parse_filters, queue_page
+from ..submissions import REVIEW_ROLES, choose_counted, decide, submission_in_scope, submission_json
 from .views import bp
 
 LIST_ROLES = ("admin", "supervisor", "enumerator")
-
-
-def _error(message: str, status: int, errors: dict | None = None):
-    return jsonify({"error": message, "errors": errors or {}, "status": status}), status
 
 
 def _iso(moment):
@@ -33,22 +31,24 @@ def _comment_json(comment: SubmissionComment) -> dict:
             "created_at": _iso(comment.created_at)}
 
 
+def _comment_of(body: dict) -> str:
+    comment = body.get("comment") or ""
+    if not isinstance(comment, str):
+        raise Invalid("Nhận xét (comment) phải là chuỗi.", {"comment": "Phải là chuỗi"})
+    return comment
+
+
 @bp.post("/submissions/<value>/review")
 def submission_review(value):
     if current_user.role not in REVIEW_ROLES:
-        return _error("Chỉ giám sát và quản trị được duyệt phiếu.", 403)
+        raise Forbidden("Chỉ giám sát và quản trị được duyệt phiếu.")
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("state"), str):
-        return _error('Thân yêu cầu phải là JSON {"state": "...", "comment": "..."}.', 422,
+        raise Invalid('Thân yêu cầu phải là JSON {"state": "...", "comment": "..."}.',
                       {"state": f"Một trong: {', '.join(review_states.REVIEW_STATES)}"})
-    comment = body.get("comment") or ""
-    if not isinstance(comment, str):
-        return _error("Nhận xét (comment) phải là chuỗi.", 422, {"comment": "Phải là chuỗi"})
-    try:
-        submission = submission_in_scope(db.session, current_user, value)
-        entry = decide(db.session, current_user, submission, body["state"], comment)
-    except SubmissionError as err:
-        return _error(err.message, err.status, err.errors)
+    comment = _comment_of(body)
+    submission = submission_in_scope(db.session, current_user, value)
+    entry = decide(db.session, current_user, submission, body["state"], comment)
     return jsonify({"uuid": submission.uuid, "state": submission.state,
                     "state_label": review_states.label(submission.state), "comment": _comment_json(entry)})
 
@@ -57,17 +57,11 @@ def submission_review(value):
 def submission_count(value):
     """The supervisor's choice: this submission counts for its household in the round ("phiếu này được tính")."""
     if current_user.role not in REVIEW_ROLES:
-        return _error("Chỉ giám sát và quản trị được chọn phiếu được tính.", 403)
+        raise Forbidden("Chỉ giám sát và quản trị được chọn phiếu được tính.")
     body = request.get_json(silent=True)
-    body = body if isinstance(body, dict) else {}
-    comment = body.get("comment") or ""
-    if not isinstance(comment, str):
-        return _error("Nhận xét (comment) phải là chuỗi.", 422, {"comment": "Phải là chuỗi"})
-    try:
-        submission = submission_in_scope(db.session, current_user, value)
-        choose_counted(db.session, current_user, submission, comment)
-    except SubmissionError as err:
-        return _error(err.message, err.status, err.errors)
+    comment = _comment_of(body if isinstance(body, dict) else {})
+    submission = submission_in_scope(db.session, current_user, value)
+    choose_counted(db.session, current_user, submission, comment)
     return jsonify(submission_json(submission))
 
 
@@ -97,13 +91,10 @@ def submission_list():
     """Paginated list; without ``state`` every sent state is listed (drafts never are). Enumerators see only
     their own submissions."""
     if current_user.role not in LIST_ROLES:
-        return _error("Tài khoản này không xem được danh sách phiếu.", 403)
+        raise Forbidden("Tài khoản này không xem được danh sách phiếu.")
     args = request.args.to_dict()
     args.setdefault("state", ALL_STATES)
-    try:
-        filters = parse_filters(db.session, current_user, args, default_round=False)
-    except QueueFilterError as err:
-        return _error(str(err), 404)
+    filters = parse_filters(db.session, current_user, args, default_round=False)  # QueueFilterError: 404
     page = queue_page(db.session, current_user, filters, request.args.get("page", 1, type=int) or 1,
                       request.args.get("per_page", 50, type=int) or 50,
                       enumerator_self=current_user.role == "enumerator")

@@ -1,29 +1,23 @@
 """POST /api/v1/submissions (idempotent by uuid) and GET /api/v1/submissions/<uuid>.
 
-Thin views: parse the JSON, call the submission service, map its exceptions to statuses. The transaction
-boundary commits a response < 400 and rolls back anything else.
+Thin views: parse the JSON, call the submission service; its refusals (``SubmissionError``) reach the one error
+handler (``survey_app.problems``). The transaction boundary commits a response < 400 and rolls back anything else.
 """
 from flask import jsonify, request
 from flask_login import current_user
 
+from ..errors import NotFound
 from ..extensions import db
-from ..submissions import SubmissionError, payload_from_json, save_submission, submission_by_uuid, submission_json
+from ..submissions import payload_from_json, save_submission, submission_by_uuid, submission_json
 from ..web import reads_first
 from .views import bp
-
-
-def _error(err: SubmissionError):
-    return jsonify({"error": err.message, "errors": err.errors, "status": err.status}), err.status
 
 
 @bp.post("/submissions")
 @reads_first
 def submission_save():
-    try:
-        payload = payload_from_json(request.get_json(silent=True), source="api")
-        outcome = save_submission(db.session, current_user, payload)
-    except SubmissionError as err:
-        return _error(err)
+    payload = payload_from_json(request.get_json(silent=True), source="api")
+    outcome = save_submission(db.session, current_user, payload)
     body = {**submission_json(outcome.submission), "duplicate": outcome.duplicate}
     return jsonify(body), 200 if outcome.duplicate else 201
 
@@ -32,6 +26,5 @@ def submission_save():
 def submission_show(value):
     submission = submission_by_uuid(db.session, current_user, value)
     if submission is None:
-        return jsonify({"error": "Không tìm thấy phiếu (hoặc phiếu nằm ngoài địa bàn của bạn).", "errors": {},
-                        "status": 404}), 404
+        raise NotFound("Không tìm thấy phiếu (hoặc phiếu nằm ngoài địa bàn của bạn).")
     return jsonify(submission_json(submission))

@@ -9,6 +9,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..errors import Invalid
 from ..models import ROLES, ApiToken, Area, User, record
 
 MIN_PASSWORD_LENGTH = 8
@@ -17,7 +18,7 @@ HASH_METHOD = "scrypt"
 TOKEN_PREFIX = "svt_"
 
 
-class AccountError(ValueError):
+class AccountError(Invalid):
     """A Vietnamese message for the user."""
 
 

@@ -36,9 +36,12 @@ def configure_login_manager(login_manager) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        from flask import flash, jsonify, redirect, url_for
+        from flask import flash, redirect, url_for
+
+        from ..errors import Unauthorized
+        from ..problems import service_error_response
 
         if request.path.startswith("/api/"):
-            return jsonify({"error": "Cần đăng nhập hoặc mã API (Authorization: Bearer ...).", "status": 401}), 401
+            return service_error_response(Unauthorized("Cần đăng nhập hoặc mã API (Authorization: Bearer ...)."))
         flash(login_manager.login_message, "warning")
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..areas import add_area
 from ..core.questionnaire import load_definition
+from ..errors import Invalid
 from ..models import (
     Area,
     Household,
@@ -55,8 +56,8 @@ SECOND_SUBMISSION = 0.01  # share of households with a second, not current, subm
 ROUND_GAIN = 0.07  # propensity gained from one round to the next
 
 
-class GenerateError(ValueError):
-    pass
+class GenerateError(Invalid):
+    """Demo data cannot be generated on this database (Vietnamese message)."""
 
 
 @dataclass

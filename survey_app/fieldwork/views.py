@@ -4,11 +4,12 @@ from __future__ import annotations
 import uuid as uuid_module
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..access import household_in_scope_or_404, roles_required
+from ..errors import NotFound
 from ..extensions import db
 from ..households.service import HouseholdError, ethnic_groups, save_household, villages_in_scope
 from ..models import POVERTY_STATUS_LABELS, STATE_LABELS, Household, SurveyRound
@@ -16,7 +17,6 @@ from ..pagination import page_args, paginate
 from ..submissions import (
     SaveOutcome,
     SubmissionError,
-    SubmissionInvalid,
     SubmissionPayload,
     current_submission,
     household_states,
@@ -47,7 +47,7 @@ def _open_round_or_404(code: str) -> SurveyRound:
     for survey_round in rounds_open_to(db.session, current_user):
         if survey_round.code == code:
             return survey_round
-    abort(404)
+    raise NotFound()
 
 
 @bp.route("/")
@@ -59,7 +59,7 @@ def home():
         code = request.args.get("round", "")
         chosen = next((r for r in rounds if r.code == code), None) if code else rounds[0]
         if chosen is None:
-            abort(404)
+            raise NotFound()
     rows, page, counts = [], None, {}
     text = request.args.get("q", "").strip()
     if chosen is not None:
@@ -82,7 +82,7 @@ def questionnaire(round_code, household_code):
     survey_round = _open_round_or_404(round_code)
     household = household_in_scope_or_404(household_code)
     if not survey_round.covers(household.village):
-        abort(404)
+        raise NotFound()
     qv = survey_round.questionnaire_version
     defn = get_definition(qv)
     submission = current_submission(db.session, survey_round, household)
@@ -95,9 +95,7 @@ def questionnaire(round_code, household_code):
         submission_uuid, started, shown_answers = payload.uuid, request.form.get(STARTED_FIELD, ""), payload.answers
         try:
             outcome = save_submission(db.session, current_user, payload)
-        except SubmissionInvalid as err:
-            errors, message, status = err.errors, err.message, 422
-        except SubmissionError as err:
+        except SubmissionError as err:  # the form again with the message, the answers kept
             errors, message, status = err.errors, err.message, err.status
         else:
             _flash_outcome(outcome, household, payload.submit)
@@ -172,7 +170,7 @@ def new_household():
     survey_round = _open_round_or_404(request.args.get("round", ""))
     villages = [v for v in villages_in_scope(db.session, current_user) if survey_round.covers(v)]
     if not villages:
-        abort(404)
+        raise NotFound()
     form = NewHouseholdForm()
     form.village.choices = [SelectChoice(v.code, f"{v.name} — {v.parent.name}" if v.parent else v.name)
                            for v in villages]

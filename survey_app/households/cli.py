@@ -29,8 +29,8 @@ def households_import(file: Path, username: str):
                 fail(f"Không có tài khoản '{username}'.")
             result = import_households(session, user, file.name, file.read_bytes())
     except ImportFailed as failure:
-        for line in failure.errors:
+        for line in failure.lines:
             click.echo(line, err=True)
-        fail(f"Không nhập được: {len(failure.errors)} lỗi, không có hộ nào được nhập.")
+        fail(f"Không nhập được: {len(failure.lines)} lỗi, không có hộ nào được nhập.")
     click.echo(f"Đã nhập {result.created} hộ mới, cập nhật {result.updated} hộ "
                f"trong {time.perf_counter() - started:.1f} giây.")

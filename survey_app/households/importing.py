@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, aliased
 
+from ..errors import InvalidLines
 from ..models import Area, AuditEntry, EthnicGroup, Household, HouseholdStatus, User, utcnow
 
 COLUMN_ALIASES = {
@@ -38,10 +39,8 @@ LABELS = {"code": "mã hộ", "head_name": "tên chủ hộ", "ethnic_group": "d
           "members": "số thành viên"}
 
 
-class ImportFailed(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+class ImportFailed(InvalidLines):
+    """The file was refused as a whole; ``lines`` names each row's problem. Nothing was imported."""
 
 
 @dataclass

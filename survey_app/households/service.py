@@ -4,10 +4,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..errors import Invalid
 from ..models import POVERTY_STATUSES, Area, EthnicGroup, Household, HouseholdStatus, User, record
 
 
-class HouseholdError(ValueError):
+class HouseholdError(Invalid):
     """A Vietnamese message naming the field that is wrong."""
 
 

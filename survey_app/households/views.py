@@ -132,7 +132,7 @@ def import_file():
         try:
             result = importing.import_households(db.session, current_user, upload.filename, upload.read())
         except importing.ImportFailed as failure:
-            errors = failure.errors
+            errors = failure.lines
         else:
             flash(f"Đã nhập {result.created} hộ mới và cập nhật {result.updated} hộ.", "success")
             return redirect(url_for("households.index"))

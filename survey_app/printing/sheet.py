@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from survey_app.core import formatting
 from survey_app.core.questionnaire import Definition, Question, relevance
 from survey_app.core.scoring import MET, NOT_IN_POPULATION, STATUS_LABELS
+from survey_app.errors import NotFound
 from survey_app.models import (
     POVERTY_STATUS_LABELS,
     Area,
@@ -39,8 +40,12 @@ SKIPPED_TYPES = ("note", "calculate")
 CRITERION_LABELS = {True: "Đạt", False: "Không đạt", None: "Chưa xác định"}
 
 
-class UnknownRound(LookupError):
+class UnknownRound(NotFound):
     """The requested round code does not exist."""
+
+    def __init__(self, round_code: str):
+        super().__init__(f"Không có đợt khảo sát mã '{round_code}'.")
+        self.round_code = round_code
 
 
 def vietnam_today() -> dt.date:

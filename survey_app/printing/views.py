@@ -9,7 +9,6 @@ from pathlib import Path
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     jsonify,
@@ -23,13 +22,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..access import area_clause, area_in_scope_or_404, household_in_scope_or_404
+from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..jobs.service import create_job, expire_stale, job_json, launch_worker
 from ..models import Area, Job, SurveyRound
 from . import STATIC_ROOT, render_template_pdf
 from .booklet import booklet_households
 from .report import report_context
-from .sheet import UnknownRound, sheet_context
+from .sheet import sheet_context
 
 bp = Blueprint("printing", __name__, template_folder="templates")
 
@@ -51,10 +51,7 @@ def pdf_response(pdf: bytes, filename: str) -> Response:
 @login_required
 def household_sheet(code):
     household = household_in_scope_or_404(code)
-    try:
-        context = sheet_context(db.session, household, round_code=request.args.get("round") or None)
-    except UnknownRound:
-        abort(404, f"Không có đợt khảo sát mã '{request.args.get('round')}'.")
+    context = sheet_context(db.session, household, round_code=request.args.get("round") or None)  # UnknownRound: 404
     pdf = render_template_pdf(current_app.jinja_env, "print/household_sheet.html", context, STATIC_ROOT)
     return pdf_response(pdf, f"ho-so-{household.code}.pdf")
 
@@ -94,21 +91,21 @@ def _own_jobs() -> list[Job]:
 def booklet_create():
     village = area_in_scope_or_404(request.form.get("village", ""))
     if db.session.scalar(select(Area.id).where(Area.parent_id == village.id).limit(1)) is not None:
-        abort(422, "Hãy chọn một thôn (tập hồ sơ được in theo từng thôn).")
+        raise Invalid("Hãy chọn một thôn (tập hồ sơ được in theo từng thôn).")
     codes = [c for c in request.form.getlist("households") if c]
     selection = None
     if request.form.get("scope") == "selection":
         if not codes:
-            abort(422, "Chưa chọn hộ nào để in.")
+            raise Invalid("Chưa chọn hộ nào để in.")
         known = {h.code for h in booklet_households(db.session, village, codes)}
         if set(codes) - known:
-            abort(404)
+            raise NotFound()
         selection = sorted(known)
     round_code = request.form.get("round") or None
     if round_code is not None:
         survey_round = db.session.scalar(select(SurveyRound).where(SurveyRound.code == round_code))
         if survey_round is None or not survey_round.covers(village):
-            abort(422, "Đợt khảo sát không bao gồm thôn này.")
+            raise Invalid("Đợt khảo sát không bao gồm thôn này.")
     if any(job.active for job in _own_jobs()):
         flash("Bạn đang có một tập hồ sơ đang được in. Hãy chờ xong rồi tạo tập mới.", "error")
         return redirect(url_for("printing.jobs"), 303)
@@ -123,7 +120,7 @@ def booklet_create():
 def job_in_scope_or_404(job_id: int) -> Job:
     job = db.session.get(Job, job_id)
     if job is None or not current_user.covers(job.area):
-        abort(404)
+        raise NotFound()
     if job.active:
         expire_stale(db.session, [job])
     return job
@@ -156,7 +153,7 @@ def job_download(job_id):
     job = job_in_scope_or_404(job_id)
     path = Path(job.output_path)
     if job.state != "done" or not path.is_file():
-        abort(404, "Tệp chưa sẵn sàng hoặc đã bị xoá. Hãy tạo lại tập hồ sơ.")
+        raise NotFound("Tệp chưa sẵn sàng hoặc đã bị xoá. Hãy tạo lại tập hồ sơ.")
     return send_file(path, mimetype="application/pdf", as_attachment=True,
                      download_name=job.output_name or f"job-{job.id}.pdf", max_age=0)
 
@@ -167,9 +164,9 @@ def campaign_report(round_code, area_code):
     area = area_in_scope_or_404(area_code)
     survey_round = db.session.scalar(select(SurveyRound).where(SurveyRound.code == round_code))
     if survey_round is None:
-        abort(404)
+        raise NotFound()
     context = report_context(db.session, survey_round, area, ruleset_id=request.args.get("ruleset") or None)
     if context is None:
-        abort(404, "Đợt khảo sát này chưa được gán bộ quy tắc chấm điểm nên chưa có báo cáo.")
+        raise NotFound("Đợt khảo sát này chưa được gán bộ quy tắc chấm điểm nên chưa có báo cáo.")
     pdf = render_template_pdf(current_app.jinja_env, "print/campaign_report.html", context, STATIC_ROOT)
     return pdf_response(pdf, f"bao-cao-{area.code}-{survey_round.code}.pdf")

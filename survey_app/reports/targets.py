@@ -20,6 +20,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey_app.errors import InvalidLines
 from survey_app.models import TARGET_OPERATORS, Area, OutcomeTarget, RulesetVersion, SurveyRound, User, record
 
 from ..results.rulesets import assign_ruleset, load_directory, round_rulesets
@@ -28,10 +29,8 @@ TARGET_TEXT = re.compile(r"^\s*(>=|<=|>|<|≥|≤)\s*([0-9]+(?:[.,][0-9]+)?)\s*%
 SYMBOLS = {"≥": ">=", "≤": "<="}
 
 
-class TargetError(ValueError):
-    def __init__(self, lines: list[str]):
-        super().__init__("\n".join(lines))
-        self.lines = lines
+class TargetError(InvalidLines):
+    """Targets refused; ``lines`` says which and why."""
 
 
 def parse_target(text: str) -> tuple[str, float]:

@@ -1,12 +1,13 @@
 """Report pages for every role within their area, exports, and target editing (admins)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from survey_app.access import area_in_scope_or_404, roles_required
 from survey_app.core.formatting import format_percent_change, format_ratio
+from survey_app.errors import NotFound
 from survey_app.extensions import db
 from survey_app.models import TARGET_OPERATOR_LABELS, Area, OutcomeTarget, SurveyRound
 from survey_app.reports.report import build_report, outcome_specs, round_link
@@ -26,7 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def round_or_404(code: str) -> SurveyRound:
     survey_round = round_by_code(db.session, code)
     if survey_round is None:
-        abort(404)
+        raise NotFound()
     return survey_round
 
 
@@ -35,7 +36,7 @@ def report_or_404(round_code: str, area_code: str, **options):
     area = area_in_scope_or_404(area_code)
     report = build_report(db.session, survey_round, area, ruleset_id=request.args.get("ruleset") or None, **options)
     if report is None:
-        abort(404, "Đợt khảo sát này chưa được gán bộ quy tắc chấm điểm nên chưa có báo cáo.")
+        raise NotFound("Đợt khảo sát này chưa được gán bộ quy tắc chấm điểm nên chưa có báo cáo.")
     return report
 
 
@@ -88,7 +89,7 @@ def export_table(round_code: str, area_code: str, fmt: str):
     if fmt == "xlsx":
         path = write_xlsx(table_rows(report), f"Báo cáo {report.survey_round.code}")
         return _download(stream_file(path), XLSX, _filename(report, "bao-cao", "xlsx"))
-    abort(404)
+    raise NotFound()
 
 
 @bp.route("/<round_code>/<area_code>/ho.<fmt>")
@@ -105,7 +106,7 @@ def export_households(round_code: str, area_code: str, fmt: str):
             yield from stream_file(path)
 
         return _download(stream_with_context(build_and_stream()), XLSX, _filename(report, "ket-qua-ho", "xlsx"))
-    abort(404)
+    raise NotFound()
 
 
 @bp.route("/<round_code>/chi-tieu", methods=["GET", "POST"])
@@ -114,7 +115,7 @@ def targets(round_code: str):
     survey_round = round_or_404(round_code)
     found = round_link(db.session, survey_round)
     if found is None:
-        abort(404, "Đợt khảo sát này chưa được gán bộ quy tắc chấm điểm.")
+        raise NotFound("Đợt khảo sát này chưa được gán bộ quy tắc chấm điểm.")
     outcomes = outcome_specs(found[1])
     errors: list[str] = []
     if request.method == "POST":
@@ -138,7 +139,7 @@ def _save_target(survey_round: SurveyRound, outcome_ids: set[str]) -> list[str]:
         target = db.session.get(OutcomeTarget, form.get("delete", type=int) or 0)
         if target is None or target.round_id != survey_round.id or (
                 target.area is not None and not current_user.covers(target.area)):
-            abort(404)
+            raise NotFound()
         delete_target(db.session, target, user=current_user)
         return []
     outcome_id = form.get("outcome_id", "")
@@ -171,7 +172,7 @@ def poverty_mismatches(round_code, area_code):
     survey_round = round_or_404(round_code)
     area = area_in_scope_or_404(area_code)
     if status_ruleset(db.session, survey_round) is None:
-        abort(404, "Đợt khảo sát này không có bộ quy tắc chuẩn nghèo quốc gia.")
+        raise NotFound("Đợt khảo sát này không có bộ quy tắc chuẩn nghèo quốc gia.")
     rows = mismatches(db.session, survey_round, area)
     return render_template("reports/mismatches.html", survey_round=survey_round, area=area, rows=rows,
                            year=status_years(survey_round)[1])

@@ -13,13 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey_app.core.scoring import Ruleset, RulesetError, load_ruleset, ruleset_from_data
+from survey_app.errors import InvalidLines
 from survey_app.models import RoundRuleset, RulesetVersion, SurveyRound, User, record
 
 
-class RulesetLoadError(Exception):
-    def __init__(self, lines: list[str]):
-        super().__init__("\n".join(lines))
-        self.lines = lines
+class RulesetLoadError(InvalidLines):
+    """A ruleset load run was refused; ``lines`` says what was wrong. Nothing was written."""
 
 
 @dataclass

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..access import area_clause
 from ..core import review_states
+from ..errors import NotFound
 from ..models import Area, Household, Submission, SurveyRound, User
 from ..submissions.flags import FLAG_LABELS
 
@@ -27,7 +28,7 @@ FLAG_FILTERS = {"": "Tất cả", "any": "Có cảnh báo", "none": "Không cả
 SORTS = {"new": "Mới gửi trước", "old": "Gửi lâu nhất trước"}
 
 
-class QueueFilterError(ValueError):
+class QueueFilterError(NotFound):
     """A filter value the user may not use (unknown, or outside their area): the page answers 404."""
 
 

@@ -2,13 +2,14 @@
 the page again with the Vietnamese message and their status (nothing is half-saved: >= 400 rolls back)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import area_clause, roles_required
 from ..core import review_states
 from ..core.answers import current_value, diff_answers, layout, path_label, question_at
+from ..errors import NotFound
 from ..extensions import db
 from ..models import Area
 from ..submissions import (
@@ -37,7 +38,6 @@ from .queue import (
     FLAG_FILTERS,
     SORTS,
     STATE_FILTERS,
-    QueueFilterError,
     enumerators_for,
     parse_filters,
     queue_page,
@@ -53,7 +53,7 @@ def _submission_or_404(uuid: str):
     try:
         return submission_in_scope(db.session, current_user, uuid)
     except SubmissionError:
-        abort(404)
+        raise NotFound() from None  # the page's own 404 text, whatever the service said
 
 
 @bp.app_template_filter("flag_label")
@@ -64,10 +64,7 @@ def _flag_label(code):
 @bp.route("/")
 @roles_required(*REVIEW_ROLES)
 def queue():
-    try:
-        filters = parse_filters(db.session, current_user, request.args)
-    except QueueFilterError as err:
-        abort(404, str(err))
+    filters = parse_filters(db.session, current_user, request.args)  # QueueFilterError: 404 with its message
     page_number = request.args.get("page", 1, type=int) or 1
     page = queue_page(db.session, current_user, filters, page_number, PER_PAGE)
     areas = list(db.session.scalars(select(Area).where(area_clause(current_user, Area.path)).order_by(Area.path)))
@@ -164,7 +161,7 @@ def correction(uuid):
     path = request.values.get("path", "")
     question = question_at(defn, path)
     if question is None:
-        abort(404, "Không có câu hỏi này trong phiếu.")
+        raise NotFound("Không có câu hỏi này trong phiếu.")
     error, errors, status = None, {}, 200
     value = current_value(submission.answers or {}, path)
     reason = ""
@@ -191,7 +188,7 @@ def version(uuid, number):
     submission = _submission_or_404(uuid)
     found = version_by_number(db.session, submission, number)
     if found is None:
-        abort(404, "Phiếu không có phiên bản này.")
+        raise NotFound("Phiếu không có phiên bản này.")
     defn = get_definition(submission.questionnaire_version)
     return render_template("review/version.html", submission=submission, version=found,
                            sections=layout(defn, found.answers or {}, answers_day(submission)),
@@ -204,13 +201,13 @@ def diff(uuid):
     submission = _submission_or_404(uuid)
     versions = versions_of(db.session, submission)
     if not versions:
-        abort(404, "Phiếu chưa có phiên bản nào.")
+        raise NotFound("Phiếu chưa có phiên bản nào.")
     numbers = [v.number for v in versions]
     old_number = request.args.get("from", type=int) or (numbers[-2] if len(numbers) > 1 else numbers[0])
     new_number = request.args.get("to", type=int) or numbers[-1]
     by_number = {v.number: v for v in versions}
     if old_number not in by_number or new_number not in by_number:
-        abort(404, "Phiếu không có phiên bản này.")
+        raise NotFound("Phiếu không có phiên bản này.")
     old, new = by_number[old_number], by_number[new_number]
     defn = get_definition(submission.questionnaire_version)
     changes = diff_answers(defn, old.answers or {}, new.answers or {})

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..errors import Invalid
 from ..models import Area, QuestionnaireVersion, SurveyRound, User, record
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}\Z")
@@ -21,12 +22,11 @@ FIELD_LABELS = {
 }
 
 
-class RoundError(ValueError):
+class RoundError(Invalid):
     """Validation failures by field name; every message names its field in Vietnamese."""
 
     def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__(" ".join(errors.values()))
+        super().__init__(" ".join(errors.values()), errors)
 
 
 def _say(errors: dict[str, str], field: str, text: str) -> None:

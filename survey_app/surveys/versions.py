@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.questionnaire import Definition, DefinitionError, definition_from_data, load_definition
+from ..errors import Invalid
 from ..models import QuestionnaireVersion, User, record
 
 STATUS_LABELS = {"new": "mới", "unchanged": "không đổi", "error": "lỗi"}
@@ -39,14 +40,14 @@ class LoadReport:
         return self.status != "error"
 
 
-class QuestionnaireLoadError(Exception):
+class QuestionnaireLoadError(Invalid):
     """A load run was refused; ``reports`` says what was wrong with which file. Nothing was written."""
 
     def __init__(self, reports: list[LoadReport], message: str | None = None):
         self.reports = reports
         failed = [r for r in reports if not r.ok]
-        self.message = message or f"Không nạp bảng hỏi nào: {len(failed)} tệp lỗi."
-        super().__init__("\n".join([self.message] + [r.message for r in failed]))
+        super().__init__(message or f"Không nạp bảng hỏi nào: {len(failed)} tệp lỗi.",
+                         {r.source: r.message for r in failed})
 
 
 def load_directory(session: Session, path: str | Path, *, user: User | None = None,

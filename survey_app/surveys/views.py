@@ -1,12 +1,13 @@
 """Admin pages for survey rounds under /rounds/ (role admin, limited to the admin's areas)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..access import roles_required
+from ..errors import NotFound
 from ..extensions import db
 from ..models import QuestionnaireVersion, Submission, SurveyRound
 from . import rounds as service
@@ -75,7 +76,7 @@ def create():
 def edit(round_id):
     survey_round = db.session.get(SurveyRound, round_id)
     if survey_round is None or not service.manageable_by(current_user, survey_round):
-        abort(404)
+        raise NotFound()
     form = RoundEditForm(obj=survey_round)
     if request.method == "GET":
         form.period_start.data = survey_round.period_start.isoformat()
