@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..core import review_states
+from ..core.clock import iso
 from ..extensions import db
 from ..models import SubmissionComment
 from ..review.queue import ALL_STATES, QueueFilterError, parse_filters, queue_page
@@ -21,16 +22,10 @@ def _error(message: str, status: int, errors: dict | None = None):
     return jsonify({"error": message, "errors": errors or {}, "status": status}), status
 
 
-def _iso(moment):
-    if moment is None:
-        return None
-    return moment.isoformat() if moment.tzinfo else moment.isoformat() + "+00:00"
-
-
 def _comment_json(comment: SubmissionComment) -> dict:
     return {"body": comment.body, "author": comment.author.username if comment.author else None,
             "from_state": comment.from_state or None, "to_state": comment.to_state or None,
-            "created_at": _iso(comment.created_at)}
+            "created_at": iso(comment.created_at)}
 
 
 @bp.post("/submissions/<value>/review")
@@ -76,7 +71,7 @@ def _item(row, last_comments: dict) -> dict:
             "village": row.village_name, "enumerator": row.enumerator_username, "state": row.state,
             "state_label": review_states.label(row.state), "is_current": bool(row.is_current),
             "version_number": row.version_number, "flags": list(row.flags or []),
-            "submitted_at": _iso(row.submitted_at)}
+            "submitted_at": iso(row.submitted_at)}
     if row.id in last_comments:
         data["last_comment"] = _comment_json(last_comments[row.id])
     return data
