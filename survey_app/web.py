@@ -7,11 +7,9 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from datetime import date, datetime
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from markupsafe import Markup
 
 from .database import is_transient, reset_write_intent, set_write_intent
 
@@ -142,35 +140,3 @@ def register_error_pages(app: Flask) -> None:
 def _is_vietnamese_message(text: str) -> bool:
     """Our own abort() messages are Vietnamese; Werkzeug's English defaults are replaced."""
     return any(ch in text for ch in "ăâđêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵĂÂĐÊÔƠƯ")
-
-
-def register_template_filters(app: Flask) -> None:
-    from .core import formatting
-
-    app.jinja_env.filters["vn_int"] = lambda v: "—" if v is None else formatting.format_int(v)
-    app.jinja_env.filters["vn_decimal"] = lambda v, d=1: "—" if v is None else formatting.format_decimal(v, d)
-    app.jinja_env.filters["vn_date"] = _vn_date
-    app.jinja_env.filters["vn_datetime"] = _vn_datetime
-    app.jinja_env.globals["nl2br"] = lambda s: Markup("<br>").join(str(s).splitlines())
-
-
-def _vn_date(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return value.strftime("%d/%m/%Y")
-
-
-def _vn_datetime(value) -> str:
-    if value is None:
-        return "—"
-    from zoneinfo import ZoneInfo
-
-    if value.tzinfo is None:
-        from datetime import timezone
-
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")
