@@ -93,7 +93,7 @@ def _line_of(container: Any, key: Any = None) -> int | None:
     return None
 
 
-def _iso_date(raw: Any) -> str | None:
+def _config_date(raw: Any) -> str | None:
     if isinstance(raw, dt.datetime):
         return None
     if isinstance(raw, dt.date):
@@ -217,13 +217,13 @@ class _Builder:
             if key not in _PERIOD_KEYS:
                 self.add(where, f"khóa không được hỗ trợ '{key}'", item, key)
                 ok = False
-        start = _iso_date(item.get("from"))
+        start = _config_date(item.get("from"))
         if start is None:
             self.add(where, "'from' phải là ngày dạng YYYY-MM-DD", item, "from", attribute="from")
             ok = False
         end = None
         if item.get("to") is not None:
-            end = _iso_date(item["to"])
+            end = _config_date(item["to"])
             if end is None:
                 self.add(where, "'to' phải là ngày dạng YYYY-MM-DD hoặc null (còn hiệu lực)", item, "to", attribute="to")
                 ok = False
