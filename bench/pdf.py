@@ -13,7 +13,6 @@ WeasyPrint rendering the same HTML with no application around it, in the same ru
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 import resource
 import statistics
@@ -29,6 +28,7 @@ from sqlalchemy import func, select, update  # noqa: E402
 
 from bench.common import bench_app, scratch_database  # noqa: E402
 from survey_app.auth.service import create_user  # noqa: E402
+from survey_app.core.clock import vietnam_today  # noqa: E402
 from survey_app.demo.generate import generate  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.jobs.service import create_job, launch_worker  # noqa: E402
@@ -123,7 +123,7 @@ def bench_booklet(app, session, village_id: int, user_id: int) -> tuple[float, f
     size = Path(job.output_path).stat().st_size
 
     env = make_print_environment()
-    today = dt.date.today()
+    today = vietnam_today()
     households = booklet_households(session, village, None)
     contexts = [sheet_context(session, h, today=today) for h in households]
     documents = [render_template_html(env, COVER_TEMPLATE, cover_context(

@@ -25,6 +25,7 @@ from sqlalchemy import insert, select, text  # noqa: E402
 
 from bench.common import bench_app, scratch_database  # noqa: E402
 from survey_app.auth import service as account_service  # noqa: E402
+from survey_app.core.clock import utc_now  # noqa: E402
 from survey_app.demo.seed import seed_demo  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.models import Area, Household, Submission, SurveyRound, User  # noqa: E402
@@ -72,7 +73,7 @@ def build(session) -> dict:
     session.execute(insert(Household.__table__), [
         {"code": f"B{i:06d}", "head_name": f"Đinh Văn Ằm {i}", "ethnic_group_code": "xo_dang",
          "village_id": villages[i % len(villages)].id, "members": 1 + i % 9, "address": "",
-         "created_at": datetime.now(timezone.utc), "updated_at": datetime.now(timezone.utc)}
+         "created_at": utc_now(), "updated_at": utc_now()}
         for i in range(HOUSEHOLDS)])
     session.commit()
     households = session.execute(select(Household.id, Household.village_id).where(Household.code.like("B%"))).all()

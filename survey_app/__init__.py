@@ -58,11 +58,9 @@ def register_request_lifecycle(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from .printing import register_print_filters
-    from .web import register_template_filters
+    from .templating import register_filters
 
-    register_template_filters(app)
-    register_print_filters(app.jinja_env)
+    register_filters(app.jinja_env)
 
 
 def register_blueprints(app: Flask) -> None:

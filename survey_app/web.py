@@ -1,5 +1,5 @@
-"""Request plumbing shared by every blueprint: the transaction boundary, conflict retries and template filters.
-Refusals reach HTTP through ``survey_app.problems``."""
+"""Request plumbing shared by every blueprint: the transaction boundary and conflict retries.
+Refusals reach HTTP through ``survey_app.problems``; template filters are in ``survey_app.templating``."""
 from __future__ import annotations
 
 import functools
@@ -7,10 +7,8 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from datetime import date, datetime
 
 from flask import Flask, g, request
-from markupsafe import Markup
 
 from .database import is_transient, reset_write_intent, set_write_intent
 
@@ -99,35 +97,3 @@ def _retrying(view, db):
         raise AssertionError("unreachable")
 
     return run
-
-
-def register_template_filters(app: Flask) -> None:
-    from .core import formatting
-
-    app.jinja_env.filters["vn_int"] = lambda v: "—" if v is None else formatting.format_int(v)
-    app.jinja_env.filters["vn_decimal"] = lambda v, d=1: "—" if v is None else formatting.format_decimal(v, d)
-    app.jinja_env.filters["vn_date"] = _vn_date
-    app.jinja_env.filters["vn_datetime"] = _vn_datetime
-    app.jinja_env.globals["nl2br"] = lambda s: Markup("<br>").join(str(s).splitlines())
-
-
-def _vn_date(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return value.strftime("%d/%m/%Y")
-
-
-def _vn_datetime(value) -> str:
-    if value is None:
-        return "—"
-    from zoneinfo import ZoneInfo
-
-    if value.tzinfo is None:
-        from datetime import timezone
-
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..core import review_states
+from ..core.clock import iso
 from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..models import SubmissionComment
@@ -19,16 +20,10 @@ from .views import bp
 LIST_ROLES = ("admin", "supervisor", "enumerator")
 
 
-def _iso(moment):
-    if moment is None:
-        return None
-    return moment.isoformat() if moment.tzinfo else moment.isoformat() + "+00:00"
-
-
 def _comment_json(comment: SubmissionComment) -> dict:
     return {"body": comment.body, "author": comment.author.username if comment.author else None,
             "from_state": comment.from_state or None, "to_state": comment.to_state or None,
-            "created_at": _iso(comment.created_at)}
+            "created_at": iso(comment.created_at)}
 
 
 def _comment_of(body: dict) -> str:
@@ -70,7 +65,7 @@ def _item(row, last_comments: dict) -> dict:
             "village": row.village_name, "enumerator": row.enumerator_username, "state": row.state,
             "state_label": review_states.label(row.state), "is_current": bool(row.is_current),
             "version_number": row.version_number, "flags": list(row.flags or []),
-            "submitted_at": _iso(row.submitted_at)}
+            "submitted_at": iso(row.submitted_at)}
     if row.id in last_comments:
         data["last_comment"] = _comment_json(last_comments[row.id])
     return data

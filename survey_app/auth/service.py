@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.clock import utc_now
 from ..errors import Invalid
 from ..models import ROLES, ApiToken, Area, User, record
 
@@ -31,12 +32,6 @@ def check_password_strength(password: str) -> None:
         raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
 
 
-def _as_aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
-
-
 def authenticate(session: Session, username: str, password: str, *, max_failures: int, lock_minutes: int,
                  now: datetime | None = None) -> tuple[User | None, str | None]:
     """Check a login. Returns (user, None) or (None, Vietnamese message).
@@ -44,13 +39,13 @@ def authenticate(session: Session, username: str, password: str, *, max_failures
     After `max_failures` wrong passwords in a row the account is locked for
     `lock_minutes`; during the lock even the right password is refused.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     generic = "Tên đăng nhập hoặc mật khẩu không đúng."
     user = session.scalar(select(User).where(User.username == username.strip()))
     if user is None:
         check_password_hash(hash_password("timing-equaliser"), password)
         return None, generic
-    locked_until = _as_aware(user.locked_until)
+    locked_until = user.locked_until
     if locked_until and locked_until > now:
         minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
         return None, f"Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Hãy thử lại sau {minutes} phút."
@@ -154,17 +149,15 @@ def token_for(session: Session, token: str) -> ApiToken | None:
 
 
 def token_needs_touch(row: ApiToken, now: datetime | None = None) -> bool:
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     last = row.last_used_at
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=timezone.utc)
     return last is None or (now - last).total_seconds() >= TOKEN_TOUCH_SECONDS
 
 
 def touch_token(engine, token_id: int) -> None:
     """Note the token's use in a short transaction of its own (after the request's has ended), at most once a
     minute whatever the number of concurrent requests: the WHERE clause makes the other writers no-ops."""
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     cutoff = now - timedelta(seconds=TOKEN_TOUCH_SECONDS)
     with engine.begin() as conn:
         conn.execute(update(ApiToken).where(ApiToken.id == token_id,

@@ -28,6 +28,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Real
 
+from .clock import local_date, to_local
+
 MISSING = "—"
 """Printed in place of an unknown value or of a percentage whose denominator is 0."""
 
@@ -207,10 +209,20 @@ def format_money(amount: Number | None) -> str:
 
 
 def format_date_vn(value: dt.date | None) -> str:
-    """``date(2023, 2, 8) -> "08/02/2023"``. A datetime prints its date only."""
+    """``date(2023, 2, 8) -> "08/02/2023"``. An aware datetime prints its date in Vietnam (``core/clock.py``), a
+    naive one its own date."""
     if value is None:
         return MISSING
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = local_date(value)
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def format_datetime_vn(value: dt.datetime | None) -> str:
+    """An aware time as people in Vietnam read it: ``2024-05-10 02:05 UTC -> "10/05/2024 09:05"``."""
+    if value is None:
+        return MISSING
+    return to_local(value).strftime("%d/%m/%Y %H:%M")
 
 
 def format_iso_date(text: str) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..areas import add_area
+from ..core.clock import utc_now, vietnam_today
 from ..core.questionnaire import load_definition
 from ..errors import Invalid
 from ..models import (
@@ -93,7 +94,7 @@ def generate(session: Session, *, households: int, seed: int, versions: bool = T
     rounds = _rounds(session, villages)
     scorers = {r.id: scorers_for(session, r) for r in rounds}
     defn = load_definition(FORM)
-    pool = build_compositions(defn, rng, (today or date.today()).isoformat(),
+    pool = build_compositions(defn, rng, (today or vietnam_today()).isoformat(),
                               per_size_and_tier=max(2, min(12, households // 400)))
     report = GenerateReport(villages=len(villages), rounds=[r.code for r in rounds])
     number = 0
@@ -228,7 +229,7 @@ def _write_chunk(session: Session, rng: random.Random, seed: int, batch, rounds,
                        "ethnic_group_code": group, "village_id": village.id, "members": size, "q": q,
                        "names": names, "statuses": statuses, "district": village.district})
     household_table = Household.__table__
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     ids = session.execute(insert(household_table).returning(household_table.c.id, sort_by_parameter_order=True), [
         {"code": p["code"], "head_name": p["head_name"], "ethnic_group_code": p["ethnic_group_code"],
          "village_id": p["village_id"], "members": p["members"], "address": "", "created_at": now, "updated_at": now}

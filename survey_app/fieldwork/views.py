@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import uuid as uuid_module
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..access import household_in_scope_or_404, roles_required
+from ..core.clock import iso, utc_now
 from ..errors import NotFound
 from ..extensions import db
 from ..households.service import HouseholdError, ethnic_groups, save_household, villages_in_scope
@@ -103,7 +104,8 @@ def questionnaire(round_code, household_code):
     else:
         form = form_from_answers(defn, submission.answers if submission is not None else None)
         submission_uuid = submission.uuid if submission is not None else str(uuid_module.uuid4())
-        started = _iso(submission.started_at if submission is not None and submission.started_at else _now())
+        started = iso(submission.started_at if submission is not None and submission.started_at else utc_now(),
+                      timespec="seconds")
         shown_answers = submission.answers if submission is not None else {}
     comments = latest_comments(db.session, survey_round, [household.id]) if state == "has_issues" else {}
     first_error_section = next((s for s in (error_section(defn, p) for p in errors) if s), None)
@@ -128,7 +130,7 @@ def _payload(form, household: Household, survey_round: SurveyRound, submission) 
         uuid=posted_uuid or (submission.uuid if submission is not None else str(uuid_module.uuid4())),
         household_code=household.code, round_code=survey_round.code,
         form_version=request.form.get(VERSION_FIELD) or None, answers=answers_from_form(form),
-        started_at=_parse_moment(request.form.get(STARTED_FIELD, "")), finished_at=_now() if submit else None,
+        started_at=_parse_moment(request.form.get(STARTED_FIELD, "")), finished_at=utc_now() if submit else None,
         submit=submit, source="web")
 
 
@@ -145,16 +147,6 @@ def _flash_outcome(outcome: SaveOutcome, household: Household, submit: bool) -> 
     if not outcome.submission.is_current:
         flash(f"Hộ {household.code} đã có phiếu khác trong đợt này; phiếu của bạn được lưu riêng để giám sát "
               f"xem xét.", "warning")
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _iso(moment: datetime) -> str:
-    if moment.tzinfo is None:  # SQLite gives back naive UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.isoformat(timespec="seconds")
 
 
 def _parse_moment(text: str) -> datetime | None:

@@ -17,8 +17,9 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, aliased
 
+from ..core.clock import utc_now
 from ..errors import InvalidLines
-from ..models import Area, AuditEntry, EthnicGroup, Household, HouseholdStatus, User, utcnow
+from ..models import Area, AuditEntry, EthnicGroup, Household, HouseholdStatus, User
 
 COLUMN_ALIASES = {
     "code": ("ma_ho", "mã hộ", "ma ho", "code", "household_code"),
@@ -215,7 +216,7 @@ def import_households(session: Session, user: User, filename: str, data: bytes) 
 
 
 def _write(session: Session, user: User, records: list[dict], existing: dict, filename: str) -> ImportResult:
-    now = utcnow()
+    now = utc_now()
     result = ImportResult()
     new = [r for r in records if r["code"] not in existing]
     old = [r for r in records if r["code"] in existing]

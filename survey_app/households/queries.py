@@ -1,11 +1,10 @@
 """Queries over the household register shared by the pages and the API."""
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import or_, select
 
 from ..access import area_clause
+from ..core.clock import vietnam_today
 from ..models import Area, Household, HouseholdStatus, User
 
 
@@ -20,7 +19,7 @@ def household_query(user: User, *, area: Area | None = None, ethnic_group: str =
         stmt = stmt.where(Household.ethnic_group_code == ethnic_group)
     if status:
         stmt = stmt.join(HouseholdStatus, HouseholdStatus.household_id == Household.id).where(
-            HouseholdStatus.status == status, HouseholdStatus.year == (year or date.today().year))
+            HouseholdStatus.status == status, HouseholdStatus.year == (year or vietnam_today().year))
     if text:
         like = f"%{text.strip()}%"
         stmt = stmt.where(or_(Household.code.ilike(like), Household.head_name.ilike(like)))

@@ -1,14 +1,13 @@
 """Household register pages. Views are thin: load, check access, validate, call service, redirect."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ..access import EDIT_HOUSEHOLD_ROLES, area_clause, area_in_scope_or_404, household_in_scope_or_404, roles_required
+from ..core.clock import vietnam_today
 from ..extensions import db
 from ..models import POVERTY_STATUS_LABELS, Area, Household, HouseholdStatus
 from ..pagination import page_args, paginate
@@ -42,7 +41,7 @@ def _latest_status_year() -> int:
     """The most recent year with recognised statuses (the year the list is most useful for)."""
     from sqlalchemy import func
 
-    return db.session.scalar(select(func.max(HouseholdStatus.year))) or date.today().year
+    return db.session.scalar(select(func.max(HouseholdStatus.year))) or vietnam_today().year
 
 
 def _filter_depth_limit() -> int:
@@ -92,7 +91,7 @@ def create():
     form = HouseholdForm()
     _prepare_form(form)
     if request.method == "GET":
-        form.status_year.data = date.today().year
+        form.status_year.data = vietnam_today().year
         if request.args.get("village"):
             form.village.data = request.args["village"]
     if form.validate_on_submit():
@@ -112,8 +111,8 @@ def edit(code):
     if request.method == "GET":
         form.ethnic_group.data = household.ethnic_group_code
         form.village.data = household.village.code
-        form.status_year.data = date.today().year
-        form.status.data = household.status_for(date.today().year) or ""
+        form.status_year.data = vietnam_today().year
+        form.status.data = household.status_for(vietnam_today().year) or ""
     if form.validate_on_submit():
         saved = _save(form, household)
         if saved is not None:

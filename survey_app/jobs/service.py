@@ -18,11 +18,12 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from survey_app.core.clock import utc_now
 from survey_app.models import Area, Job, User
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -59,12 +60,6 @@ def launch_worker(job_id: int, database_url: str, output_dir: Path) -> subproces
     return process
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:  # SQLite gives back naive UTC
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
-
-
 def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -78,18 +73,18 @@ def process_alive(pid: int) -> bool:
 def is_stale(job: Job, now: datetime) -> str | None:
     """The failure message if the job's worker is evidently gone, else None."""
     if job.state == "queued":
-        return NOT_STARTED_MESSAGE if now - _aware(job.created_at) > QUEUE_TIMEOUT else None
+        return NOT_STARTED_MESSAGE if now - job.created_at > QUEUE_TIMEOUT else None
     if job.state != "running":
         return None
     if job.worker_pid and job.worker_host == socket.gethostname() and not process_alive(job.worker_pid):
         return CRASHED_MESSAGE
-    last = _aware(job.heartbeat_at or job.started_at or job.created_at)
+    last = job.heartbeat_at or job.started_at or job.created_at
     return CRASHED_MESSAGE if now - last > HEARTBEAT_TIMEOUT else None
 
 
 def expire_stale(session: Session, jobs: Iterable[Job], now: datetime | None = None) -> None:
     """Mark failed the active jobs whose worker is gone (written in the caller's transaction)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     for job in jobs:
         message = is_stale(job, now)
         if message:

@@ -11,13 +11,13 @@ import socket
 import sys
 import time
 import traceback
-from datetime import datetime, timezone
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from survey_app.core.clock import utc_now as _now
 from survey_app.database import make_engine
 from survey_app.models import Job
 
@@ -25,10 +25,6 @@ from .kinds import JobFailure, handler_for
 
 WAIT_FOR_ROW_SECONDS = 30.0
 GENERIC_FAILURE = "Lỗi khi thực hiện: {error}. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống (mã công việc {id})."
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Progress:

@@ -11,15 +11,16 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from ..core.clock import utc_now
 from .accounts import User
-from .base import Base, JSONType, utcnow
+from .base import Base, JSONType
 
 
 class AuditEntry(Base):
     __tablename__ = "audit_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     actor: Mapped[str] = mapped_column(String(80), default="")  # username, or "cli"/"system"
     action: Mapped[str] = mapped_column(String(60), index=True)

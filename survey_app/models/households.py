@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.clock import utc_now
 from .areas import Area
-from .base import Base, utcnow
+from .base import Base
 
 POVERTY_STATUSES = ("ngheo", "can_ngheo", "khong_ngheo")
 POVERTY_STATUS_LABELS = {"ngheo": "Hộ nghèo", "can_ngheo": "Hộ cận nghèo", "khong_ngheo": "Không nghèo"}
@@ -35,8 +36,8 @@ class Household(Base):
     village_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="RESTRICT"), index=True)
     members: Mapped[int] = mapped_column(default=1)
     address: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
     village: Mapped[Area] = relationship()
     ethnic_group: Mapped[EthnicGroup] = relationship()

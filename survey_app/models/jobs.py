@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.clock import utc_now
 from .accounts import User
 from .areas import Area
-from .base import Base, JSONType, utcnow
+from .base import Base, JSONType
 
 JOB_STATES = ("queued", "running", "done", "failed")
 JOB_STATE_LABELS = {"queued": "Đang chờ", "running": "Đang thực hiện", "done": "Hoàn thành", "failed": "Lỗi"}
@@ -38,7 +39,7 @@ class Job(Base):
     output_name: Mapped[str] = mapped_column(String(200), default="")  # download file name
     worker_pid: Mapped[int | None]
     worker_host: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
     started_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

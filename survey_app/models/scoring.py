@@ -23,8 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.clock import utc_now
 from .areas import Area
-from .base import Base, JSONType, utcnow
+from .base import Base, JSONType
 from .surveys import SurveyRound
 
 TARGET_OPERATORS = (">=", ">", "<=", "<")
@@ -44,7 +45,7 @@ class RulesetVersion(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     definition: Mapped[Any] = mapped_column(JSONType, deferred=True)  # Ruleset.to_data(), reloadable with ruleset_from_data
     source_name: Mapped[str] = mapped_column(String(300), default="")
-    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    loaded_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     __table_args__ = (UniqueConstraint("ruleset_id", "version", name="uq_ruleset_version_ruleset_version"),)
 
@@ -69,7 +70,7 @@ class RoundRuleset(Base):
     ruleset_id: Mapped[str] = mapped_column(String(80))
     ruleset_version_id: Mapped[int] = mapped_column(ForeignKey("ruleset_version.id", ondelete="RESTRICT"))
     position: Mapped[int] = mapped_column(default=0)
-    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    assigned_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     survey_round: Mapped[SurveyRound] = relationship()
     ruleset_version: Mapped[RulesetVersion] = relationship()
@@ -100,7 +101,7 @@ class HouseholdResult(Base):
     met_mask: Mapped[int] = mapped_column(BigInteger, default=0)
     ruleset_version_id: Mapped[int] = mapped_column(ForeignKey("ruleset_version.id", ondelete="RESTRICT"))
     result: Mapped[Any] = mapped_column(JSONType)  # compact; survey_app.results.codec rebuilds a ScoreResult
-    scored_at: Mapped[datetime] = mapped_column(default=utcnow)
+    scored_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     ruleset_version: Mapped[RulesetVersion] = relationship()
     village: Mapped[Area] = relationship()
@@ -129,7 +130,7 @@ class OutcomeTarget(Base):
     operator: Mapped[str] = mapped_column(String(2))
     percent: Mapped[float] = mapped_column(Float)
     note: Mapped[str] = mapped_column(String(300), default="")
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
     area: Mapped[Area | None] = relationship()
 

@@ -27,9 +27,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import review_states
+from ..core.clock import utc_now
 from .accounts import User
 from .areas import Area
-from .base import Base, JSONType, utcnow
+from .base import Base, JSONType
 from .households import Household
 
 SUBMISSION_STATES = review_states.STATES  # the one list of states, with the transition table
@@ -51,7 +52,7 @@ class QuestionnaireVersion(Base):
     definition: Mapped[Any] = mapped_column(JSONType, deferred=True)  # canonical data (definition_from_data)
     compiled: Mapped[Any] = mapped_column(JSONType, deferred=True)  # what the browser and the API receive
     source_name: Mapped[str] = mapped_column(String(300), default="")
-    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    loaded_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     __table_args__ = (UniqueConstraint("form_id", "version", name="uq_questionnaire_version_form_version"),)
 
@@ -82,7 +83,7 @@ class SurveyRound(Base):
     period_end: Mapped[date]
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     count_only_approved: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     areas: Mapped[list[Area]] = relationship(secondary=round_area, order_by="Area.path")
@@ -126,8 +127,8 @@ class Submission(Base):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
     survey_round: Mapped[SurveyRound] = relationship()
     household: Mapped[Household] = relationship()
@@ -174,7 +175,7 @@ class SubmissionVersion(Base):
     questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id", ondelete="RESTRICT"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     submission: Mapped[Submission] = relationship(back_populates="versions")
     created_by: Mapped[User | None] = relationship()
@@ -193,7 +194,7 @@ class SubmissionComment(Base):
     body: Mapped[str] = mapped_column(Text)
     from_state: Mapped[str] = mapped_column(String(20), default="")
     to_state: Mapped[str] = mapped_column(String(20), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     submission: Mapped[Submission] = relationship(back_populates="comments")
     author: Mapped[User | None] = relationship()

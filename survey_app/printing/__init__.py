@@ -6,7 +6,6 @@ from .environment import (
     STATIC_ROOT,
     TEMPLATES_ROOT,
     make_print_environment,
-    register_print_filters,
 )
 from .fetcher import RefusedRequest, ResourceRefused, StaticOnlyURLFetcher
 from .render import render_pdf, render_template_html, render_template_pdf
@@ -18,7 +17,6 @@ __all__ = [
     "ResourceRefused",
     "StaticOnlyURLFetcher",
     "make_print_environment",
-    "register_print_filters",
     "render_pdf",
     "render_template_html",
     "render_template_pdf",

@@ -23,12 +23,13 @@ import weasyprint
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey_app.core.clock import vietnam_today
 from survey_app.jobs.kinds import JobFailure
 from survey_app.models import Area, Household, Job
 from survey_app.printing import STATIC_ROOT, StaticOnlyURLFetcher, make_print_environment, render_pdf
 from survey_app.printing.render import DEFAULT_BASE_URL, render_template_html
 
-from .sheet import UnknownRound, sheet_context, vietnam_today
+from .sheet import UnknownRound, sheet_context
 
 SHEET_TEMPLATE = "print/household_sheet.html"
 COVER_TEMPLATE = "print/booklet_cover.html"

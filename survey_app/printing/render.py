@@ -73,7 +73,7 @@ def render_template_pdf(
     """Render a Jinja print template (e.g. one extending ``print/base.html``) to PDF bytes.
 
     ``env`` must autoescape the template (``ValueError`` otherwise) and have the print
-    filters registered (see :func:`survey_app.printing.environment.register_print_filters`).
+    filters registered (see :func:`survey_app.templating.register_filters`).
     """
     html = render_template_html(env, template_name, context)
     return render_pdf(html, static_root=static_root, url_fetcher=url_fetcher)

@@ -8,12 +8,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from survey_app.core.clock import vietnam_today
 from survey_app.core.formatting import format_date_vn, format_int, format_ratio
 from survey_app.models import Area, SurveyRound
 from survey_app.reports.chart import outcome_chart
 from survey_app.reports.report import RoundReport, build_report
-
-from .sheet import vietnam_today
 
 TARGET_VERDICTS = {True: "Đạt", False: "Chưa đạt", None: "—"}
 

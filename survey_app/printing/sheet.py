@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey_app.core import formatting
+from survey_app.core.clock import local_date, vietnam_today
 from survey_app.core.questionnaire import Definition, Question, relevance
 from survey_app.core.scoring import MET, NOT_IN_POPULATION, STATUS_LABELS
 from survey_app.errors import NotFound
@@ -31,7 +31,6 @@ from survey_app.models import (
 from survey_app.results.codec import decode
 from survey_app.surveys.versions import get_definition
 
-LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 MEMBER_MAIN_COLUMNS = 4
 MEMBER_COLUMN_WIDTHS = ("8%", "20%", "9%", "8%", "15%")  # STT, then the main columns; "other" takes the rest
 """A member table shows the first answerable questions of the repeat as columns; the others go to one
@@ -46,10 +45,6 @@ class UnknownRound(NotFound):
     def __init__(self, round_code: str):
         super().__init__(f"Không có đợt khảo sát mã '{round_code}'.")
         self.round_code = round_code
-
-
-def vietnam_today() -> dt.date:
-    return dt.datetime.now(LOCAL_TIME).date()
 
 
 def area_chain(area: Area | None) -> list[Area]:
@@ -229,7 +224,7 @@ def review_state(session: Session, submission: Submission | None) -> list[tuple[
         return [("Trạng thái phiếu", "Chưa khảo sát")]
     rows: list[tuple[str, str | None]] = [("Trạng thái phiếu", submission.state_label)]
     if submission.submitted_at:
-        rows.append(("Ngày gửi", formatting.format_date_vn(_local_date(submission.submitted_at))))
+        rows.append(("Ngày gửi", formatting.format_date_vn(local_date(submission.submitted_at))))
     enumerator = submission.enumerator
     rows.append(("Người khảo sát", (enumerator.full_name or enumerator.username) if enumerator else None))
     comment = session.scalar(select(SubmissionComment).where(SubmissionComment.submission_id == submission.id)
@@ -237,17 +232,11 @@ def review_state(session: Session, submission: Submission | None) -> list[tuple[
     if comment is not None:
         author = comment.author.full_name or comment.author.username if comment.author else "—"
         rows.append(("Ý kiến rà soát gần nhất",
-                     f"{comment.body} ({author}, {formatting.format_date_vn(_local_date(comment.created_at))})"))
+                     f"{comment.body} ({author}, {formatting.format_date_vn(local_date(comment.created_at))})"))
     for flag in submission.flags or []:
         if isinstance(flag, dict) and flag.get("message"):
             rows.append(("Lưu ý", str(flag["message"])))
     return rows
-
-
-def _local_date(moment: dt.datetime) -> dt.date:
-    if moment.tzinfo is None:  # SQLite gives back naive UTC
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(LOCAL_TIME).date()
 
 
 def sheet_context(session: Session, household: Household, *, round_code: str | None = None,
@@ -263,7 +252,7 @@ def sheet_context(session: Session, household: Household, *, round_code: str | N
     if submission is not None:
         answered_on = submission.submitted_at or submission.updated_at or submission.created_at
         defn = get_definition(submission.questionnaire_version)
-        sections = answer_sections(defn, submission.answers or {}, _local_date(answered_on).isoformat())
+        sections = answer_sections(defn, submission.answers or {}, local_date(answered_on).isoformat())
         results = [classification(result) for _link, result in stored_results(session, submission)]
     particulars = [
         ("Mã hộ", household.code),

@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from survey_app.access import area_in_scope_or_404, roles_required
-from survey_app.core.formatting import format_percent_change, format_ratio
 from survey_app.errors import NotFound
 from survey_app.extensions import db
 from survey_app.models import TARGET_OPERATOR_LABELS, Area, OutcomeTarget, SurveyRound
@@ -59,8 +58,7 @@ def show(round_code: str, area_code: str):
     return render_template(
         "reports/show.html", report=report, rollup=report.rollup, ethnic=ethnic, rounds=scored_rounds(db.session),
         rulesets=round_rulesets(db.session, report.survey_round.id), breadcrumbs=breadcrumbs,
-        chart=outcome_chart(report.rollup.total, f"Kết quả so với chỉ tiêu — {report.area.name}"),
-        format_ratio=format_ratio, format_percent_change=format_percent_change)
+        chart=outcome_chart(report.rollup.total, f"Kết quả so với chỉ tiêu — {report.area.name}"))
 
 
 def _ancestors(area: Area) -> list[Area]:

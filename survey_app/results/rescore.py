@@ -20,7 +20,8 @@ from sqlalchemy import Text, cast, delete, func, insert, literal, select, type_c
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
-from survey_app.models import Household, HouseholdResult, HouseholdStatus, Submission, SurveyRound, User, record, utcnow
+from survey_app.core.clock import utc_now
+from survey_app.models import Household, HouseholdResult, HouseholdStatus, Submission, SurveyRound, User, record
 
 from .store import RoundScorer, household_record, scorers_for, status_years
 
@@ -85,7 +86,7 @@ def _rescore_one(session: Session, survey_round: SurveyRound, scorer: RoundScore
     # Answers travel as JSON text and are decoded where they are scored (in the workers, when there are any).
     answers = (cast(_projected_answers(session, survey_round, scorer), Text) if postgresql
                else type_coerce(Submission.answers, Text))
-    now = utcnow()
+    now = utc_now()
     pages = _pages(session, survey_round, answers, records)
     workers = _worker_count(session, survey_round)
     written = 0

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
+from survey_app.core.clock import utc_now
 from survey_app.core.scoring import ScoreResult, resolve_parameters, score
 from survey_app.models import (
     Household,
@@ -28,7 +29,6 @@ from survey_app.models import (
     RulesetVersion,
     Submission,
     SurveyRound,
-    utcnow,
 )
 
 from .codec import encode
@@ -90,7 +90,7 @@ class RoundScorer:
                 "household_id": household_id, "village_id": village_id,
                 "ethnic_group_code": record["ethnic_group"] or "", "state": state, "is_current": is_current,
                 "in_population": in_population, "population_mask": population_mask, "met_mask": met_mask,
-                "ruleset_version_id": self.version.id, "result": compact, "scored_at": now or utcnow()}
+                "ruleset_version_id": self.version.id, "result": compact, "scored_at": now or utc_now()}
 
 
 def scorers_for(session: Session, survey_round: SurveyRound) -> list[RoundScorer]:
@@ -140,7 +140,7 @@ def store_score(session: Session, submission: Submission, *, siblings: Iterable[
                                   session.get(Household, submission.household_id), submission.answers or {})
     if not prepared.rows:
         return 0
-    now = utcnow()
+    now = utc_now()
     rows = [{**row, "submission_id": submission.id, "village_id": submission.village_id, "state": submission.state,
              "is_current": bool(submission.is_current), "scored_at": now} for row in prepared.rows]
     session.execute(insert(HouseholdResult), rows)

@@ -3,27 +3,21 @@ classification, the versions and the comment thread."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..core.answers import flat_texts
+from ..core.clock import local_date, utc_now
 from ..core.scoring import ScoreResult
 from ..models import HouseholdResult, RoundRuleset, Submission, SubmissionComment, SubmissionVersion, SurveyRound
 from ..results.codec import decode
 from ..surveys.versions import get_definition
 
-LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
-
 
 def answers_day(submission: Submission) -> str:
     """The day relevance rules (``today()``) are evaluated on: when the submission was sent, else now."""
-    moment = submission.submitted_at or submission.updated_at or datetime.now(timezone.utc)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(LOCAL_TIME).date().isoformat()
+    return local_date(submission.submitted_at or submission.updated_at or utc_now()).isoformat()
 
 
 def previous_submission(session: Session, submission: Submission) -> Submission | None:

@@ -9,13 +9,14 @@ the counting rule, the income summary, flags and stored scores follow from the t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core import review_states
 from ..core.answers import current_value, path_label, question_at, set_answer, value_text
+from ..core.clock import utc_now, vietnam_today
 from ..core.questionnaire import validate_answers
 from ..core.review_states import TransitionRefused
 from ..models import Submission, SubmissionComment, SubmissionVersion, User, record
@@ -24,17 +25,12 @@ from .counting import household_submissions, lock_household
 from .errors import SubmissionConflict, SubmissionError, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound
 from .lifecycle import AuditLine, Event, emit
 from .payload import answers_hash, normalise_uuid
-from .service import vietnam_today
 
 REVIEW_ROLES = ("admin", "supervisor")
 COMMENT_ROLES = ("admin", "supervisor", "enumerator")
 MAX_REASON_LENGTH = 1000
 DEFAULT_BODIES = {"approved": "Duyệt phiếu.", "rejected": "Loại phiếu.", "has_issues": "Trả lại phiếu."}
 OUTSIDE = "Không tìm thấy phiếu (hoặc phiếu nằm ngoài địa bàn của bạn)."
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _require_reviewer(user: User) -> None:
@@ -63,10 +59,10 @@ def decide(session: Session, user: User, submission: Submission, to_state: str, 
     except TransitionRefused as err:
         raise _refused(err) from err
     submission.state = transition.to_state
-    submission.updated_at = _now()
+    submission.updated_at = utc_now()
     entry = SubmissionComment(submission=submission, author_id=user.id,
                               body=transition.comment or DEFAULT_BODIES[transition.to_state],
-                              from_state=transition.from_state, to_state=transition.to_state, created_at=_now())
+                              from_state=transition.from_state, to_state=transition.to_state, created_at=utc_now())
     session.add(entry)
     how = "Duyệt hàng loạt" if bulk else "Duyệt"
     note = f". Nhận xét: {transition.comment}" if transition.comment else ""
@@ -91,7 +87,7 @@ def add_comment(session: Session, user: User, submission: Submission, body: str)
     if len(body) > review_states.MAX_COMMENT_LENGTH:
         raise SubmissionInvalid(f"Nhận xét dài quá {review_states.MAX_COMMENT_LENGTH} ký tự.")
     entry = SubmissionComment(submission=submission, author_id=user.id, body=body, from_state="", to_state="",
-                              created_at=_now())
+                              created_at=utc_now())
     session.add(entry)
     session.flush()
     record(session, user=user, action="submission.comment", entity_type="submission", entity_id=submission.uuid,
@@ -109,7 +105,7 @@ class Correction:
 
 
 def correct(session: Session, user: User, submission: Submission, path: str, raw_value, reason: str, *,
-            today: str | None = None) -> Correction:
+            today: str | date | None = None) -> Correction:
     """A supervisor corrects one answer (a typo) with a required reason: a new SubmissionVersion, state
     ``edited``. The new answer set must pass the questionnaire's checks as a sent submission."""
     _require_reviewer(user)
@@ -147,15 +143,15 @@ def correct(session: Session, user: User, submission: Submission, path: str, raw
     submission.answers, submission.answers_hash = check.answers, digest
     submission.version_number += 1
     submission.state = to_state
-    submission.updated_at = _now()
+    submission.updated_at = utc_now()
     version = SubmissionVersion(number=submission.version_number, answers=check.answers, answers_hash=digest,
                                 questionnaire_version_id=submission.questionnaire_version_id,
-                                created_by_id=user.id, reason=reason, created_at=_now())
+                                created_by_id=user.id, reason=reason, created_at=utc_now())
     submission.versions.append(version)
     label = path_label(defn, path)
     body = f"Sửa “{label}”: {old_text} → {new_text}. Lý do: {reason}"
     session.add(SubmissionComment(submission=submission, author_id=user.id, body=body, from_state=from_state,
-                                  to_state=to_state, created_at=_now()))
+                                  to_state=to_state, created_at=utc_now()))
     line = AuditLine("submission.correct",
                      f"Giám sát sửa phiếu {_where(submission)} (phiên bản {submission.version_number}): {body}",
                      before={"state": from_state, "version_number": submission.version_number - 1, "path": path,
@@ -218,10 +214,10 @@ def choose_counted(session: Session, user: User, submission: Submission, comment
             before = other.uuid
             other.chosen_at, other.chosen_by_id = None, None
     session.flush()  # at most one chosen submission per household and round
-    submission.chosen_at, submission.chosen_by_id = _now(), user.id
+    submission.chosen_at, submission.chosen_by_id = utc_now(), user.id
     body = "Chọn phiếu này là phiếu được tính của hộ." + (f" {comment}" if comment else "")
     session.add(SubmissionComment(submission=submission, author_id=user.id, body=body, from_state="",
-                                  to_state="", created_at=_now()))
+                                  to_state="", created_at=utc_now()))
     line = AuditLine("submission.choose", f"Chọn phiếu được tính cho {_where(submission)}"
                                           + (f". Nhận xét: {comment}" if comment else ""),
                      before={"chosen": before}, after={"chosen": submission.uuid, "comment": comment})

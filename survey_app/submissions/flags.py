@@ -21,7 +21,6 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timezone
 from typing import Any
 
 from sqlalchemy import func, select
@@ -97,8 +96,6 @@ def _seconds(submission: Submission) -> float | None:
     start, end = submission.started_at, submission.finished_at
     if start is None or end is None:
         return None
-    start = start if start.tzinfo else start.replace(tzinfo=timezone.utc)
-    end = end if end.tzinfo else end.replace(tzinfo=timezone.utc)
     return (end - start).total_seconds()
 
 

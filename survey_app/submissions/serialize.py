@@ -1,17 +1,8 @@
 """What the API returns for a submission."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
+from ..core.clock import iso
 from ..models import Submission
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # SQLite gives back naive UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.isoformat()
 
 
 def submission_json(submission: Submission) -> dict:
@@ -33,9 +24,9 @@ def submission_json(submission: Submission) -> dict:
         "source": submission.source,
         "enumerator": submission.enumerator.username if submission.enumerator else None,
         "village": submission.village.code,
-        "started_at": _iso(submission.started_at),
-        "finished_at": _iso(submission.finished_at),
-        "submitted_at": _iso(submission.submitted_at),
-        "created_at": _iso(submission.created_at),
-        "updated_at": _iso(submission.updated_at),
+        "started_at": iso(submission.started_at),
+        "finished_at": iso(submission.finished_at),
+        "submitted_at": iso(submission.submitted_at),
+        "created_at": iso(submission.created_at),
+        "updated_at": iso(submission.updated_at),
     }

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from ..core.clock import from_device, utc_now, vietnam_today
 from ..core.questionnaire import validate_answers
 from ..core.review_states import check_system
 from ..database import begin_writing
@@ -35,7 +35,6 @@ from .lifecycle import AuditLine, Event, emit
 from .payload import SubmissionPayload, answers_hash, normalise_uuid
 
 EDIT_ROLES = ("admin", "supervisor", "enumerator")
-LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass
@@ -46,12 +45,8 @@ class SaveOutcome:
     errors: dict = field(default_factory=dict)  # empty on success
 
 
-def vietnam_today() -> str:
-    return datetime.now(LOCAL_TIME).date().isoformat()
-
-
 def save_submission(session: Session, user: User, payload: SubmissionPayload, *,
-                    today: str | None = None) -> SaveOutcome:
+                    today: str | date | None = None) -> SaveOutcome:
     """Create, update or recognise a submission (see the module docstring). Raises a SubmissionError subclass;
     the caller's transaction boundary rolls back on it. Writes are flushed, never committed."""
     if user.role not in EDIT_ROLES:
@@ -114,22 +109,9 @@ def _household_in_scope(session: Session, user: User, code: str) -> Household:
 
 
 def _check_times(payload: SubmissionPayload) -> None:
-    if payload.started_at and payload.finished_at and _aware(payload.finished_at) < _aware(payload.started_at):
+    if payload.started_at and payload.finished_at and from_device(payload.finished_at) < from_device(payload.started_at):
         raise SubmissionInvalid("Thời điểm kết thúc phỏng vấn trước thời điểm bắt đầu.",
                                 {"finished_at": "Phải sau thời điểm bắt đầu (started_at)"})
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """Naive times come from tablets in Vietnam: read them as Vietnam time, store UTC."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=LOCAL_TIME)
-    return moment.astimezone(timezone.utc)
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _state_snapshot(submission: Submission) -> dict:
@@ -153,8 +135,8 @@ def _create(session: Session, user: User, payload: SubmissionPayload, uuid: str,
         village_id=household.village_id, enumerator_id=user.id, state=check_system("draft", "submit") if payload.submit else "draft",
         is_current=False,  # the counting rule (lifecycle) decides
         answers=answers, answers_hash=digest, version_number=1, flags=[], source=payload.source,
-        started_at=_aware(payload.started_at), finished_at=_aware(payload.finished_at),
-        submitted_at=_now() if payload.submit else None)
+        started_at=from_device(payload.started_at), finished_at=from_device(payload.finished_at),
+        submitted_at=utc_now() if payload.submit else None)
     session.add(submission)
     if payload.submit:
         _add_version(submission, user, "Gửi phiếu")
@@ -177,9 +159,9 @@ def _update(session: Session, user: User, payload: SubmissionPayload, submission
     before = _state_snapshot(submission)
     submission.answers, submission.answers_hash = answers, digest
     if payload.started_at is not None:
-        submission.started_at = _aware(payload.started_at)
+        submission.started_at = from_device(payload.started_at)
     if payload.finished_at is not None:
-        submission.finished_at = _aware(payload.finished_at)
+        submission.finished_at = from_device(payload.finished_at)
     event, action, summary = "draft_saved", "submission.update", "Lưu nháp phiếu"
     if payload.submit and submission.state == "draft":
         submission.state, submission.version_number = check_system("draft", "submit"), 1
@@ -191,8 +173,8 @@ def _update(session: Session, user: User, payload: SubmissionPayload, submission
         event, action, summary = "resubmitted", "submission.resubmit", "Gửi lại phiếu đã sửa"
         _add_version(submission, user, "Sửa sau khi bị trả lại")
     if payload.submit:
-        submission.submitted_at = _now()
-    submission.updated_at = _now()
+        submission.submitted_at = utc_now()
+    submission.updated_at = utc_now()
     line = AuditLine(action, f"{summary} hộ {submission.household.code}, đợt {submission.survey_round.code}",
                      before=before, after=_state_snapshot(submission))
     emit(session, Event(event, submission, user, [line], prepared_scores=prepared))

@@ -1,7 +1,6 @@
 """`flask --app wsgi questionnaires ...` and `flask --app wsgi rounds ...` (registered in survey_app/cli.py)."""
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -9,6 +8,7 @@ import yaml
 from flask.cli import AppGroup
 
 from ..commands import fail, transaction
+from ..core.clock import to_local, utc_now
 from ..core.questionnaire import DefinitionError, definition_from_data, import_xlsform
 from .versions import QuestionnaireLoadError, latest_version, load_directory, store_definition
 
@@ -60,7 +60,7 @@ def questionnaires_import(file: Path, out: Path | None, force: bool, also_load: 
         click.echo(f"Cảnh báo: {warning}")
     if out.exists() and not force:
         fail(f"Tệp {out} đã có; dùng --force để ghi đè hoặc chọn --out khác.")
-    header = (f"# Chuyển từ XLSForm {file.name} ngày {datetime.now():%d/%m/%Y %H:%M}.\n"
+    header = (f"# Chuyển từ XLSForm {file.name} ngày {to_local(utc_now()):%d/%m/%Y %H:%M}.\n"
               f"# Sửa nội dung thì phải tăng \"version\".\n")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(header + yaml.safe_dump(defn.to_data(), allow_unicode=True, sort_keys=False, width=120),

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from ..clock import vietnam_today
 from .compiler import compile_expression
 from .parser import Expression, parse
 
@@ -28,14 +29,14 @@ def evaluate(
 
     ``env`` maps question names to answers (see ``values.from_host`` for accepted Python
     types); ``current`` is the value of ``.``; ``today`` is the ISO date ``today()`` returns
-    (default: the machine's current date — pass it explicitly for reproducible results).
+    (default: today in Vietnam, ``core/clock.py`` — pass it explicitly for reproducible results).
     Returns None, a bool, an int/float, a str or a list.
     """
     if isinstance(expression, str):
         expression = parse(expression)
     compiled = expression.compiled if isinstance(expression, Expression) else compile_expression(expression)
     if today is None:
-        today = date.today()
+        today = vietnam_today()
     if isinstance(today, datetime):
         today = today.date()
     if isinstance(today, date):

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from survey_app.core.clock import vietnam_today
 from survey_app.core.expressions.values import is_true
 from survey_app.core.scoring.model import (
     HOUSEHOLD_PREFIX,
@@ -95,7 +96,7 @@ def score(
     parameter the ruleset reads (a caller error, not a data problem).
     """
     plan = _plan(ruleset)
-    today_text = (today.isoformat() if isinstance(today, dt.date) else today) or dt.date.today().isoformat()
+    today_text = (today.isoformat() if isinstance(today, dt.date) else today) or vietnam_today().isoformat()
     env = _environment(plan, ruleset, answers or {}, household, parameters)
 
     population_held, population_missing = run_check(ruleset.population.check, env, today_text)

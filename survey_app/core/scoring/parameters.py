@@ -39,7 +39,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _PERIOD_KEYS = {"from", "to", "value"}
 
 
-def _iso_date(raw: Any) -> str | None:
+def _config_date(raw: Any) -> str | None:
     if isinstance(raw, dt.datetime):
         return None
     if isinstance(raw, dt.date):
@@ -107,13 +107,13 @@ class ParameterReading:
             if key not in _PERIOD_KEYS:
                 self.add(where, f"khóa không được hỗ trợ '{key}'", item, key)
                 ok = False
-        start = _iso_date(item.get("from"))
+        start = _config_date(item.get("from"))
         if start is None:
             self.add(where, "'from' phải là ngày dạng YYYY-MM-DD", item, "from", attribute="from")
             ok = False
         end = None
         if item.get("to") is not None:
-            end = _iso_date(item["to"])
+            end = _config_date(item["to"])
             if end is None:
                 self.add(where, "'to' phải là ngày dạng YYYY-MM-DD hoặc null (còn hiệu lực)", item, "to", attribute="to")
                 ok = False
