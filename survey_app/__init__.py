@@ -56,10 +56,12 @@ def register_request_lifecycle(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from .access import register_template_globals
     from .printing import register_print_filters
     from .web import register_template_filters
 
     register_template_filters(app)
+    register_template_globals(app)
     register_print_filters(app.jinja_env)
 
 

@@ -7,14 +7,13 @@ from flask import jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..access import can
 from ..core import review_states
 from ..extensions import db
 from ..models import SubmissionComment
 from ..review.queue import ALL_STATES, QueueFilterError, parse_filters, queue_page
-from ..submissions import REVIEW_ROLES, SubmissionError, choose_counted, decide, submission_in_scope, submission_json
+from ..submissions import SubmissionError, choose_counted, decide, submission_in_scope, submission_json
 from . import bp
-
-LIST_ROLES = ("admin", "supervisor", "enumerator")
 
 
 def _error(message: str, status: int, errors: dict | None = None):
@@ -35,7 +34,7 @@ def _comment_json(comment: SubmissionComment) -> dict:
 
 @bp.post("/submissions/<value>/review")
 def submission_review(value):
-    if current_user.role not in REVIEW_ROLES:
+    if not can(current_user, "submission.review"):
         return _error("Chỉ giám sát và quản trị được duyệt phiếu.", 403)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("state"), str):
@@ -56,7 +55,7 @@ def submission_review(value):
 @bp.post("/submissions/<value>/count")
 def submission_count(value):
     """The supervisor's choice: this submission counts for its household in the round ("phiếu này được tính")."""
-    if current_user.role not in REVIEW_ROLES:
+    if not can(current_user, "submission.review"):
         return _error("Chỉ giám sát và quản trị được chọn phiếu được tính.", 403)
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
@@ -96,7 +95,7 @@ def _last_comments(ids: list[int]) -> dict[int, SubmissionComment]:
 def submission_list():
     """Paginated list; without ``state`` every sent state is listed (drafts never are). Enumerators see only
     their own submissions."""
-    if current_user.role not in LIST_ROLES:
+    if not can(current_user, "submission.list"):
         return _error("Tài khoản này không xem được danh sách phiếu.", 403)
     args = request.args.to_dict()
     args.setdefault("state", ALL_STATES)
@@ -106,6 +105,6 @@ def submission_list():
         return _error(str(err), 404)
     page = queue_page(db.session, current_user, filters, request.args.get("page", 1, type=int) or 1,
                       request.args.get("per_page", 50, type=int) or 50,
-                      enumerator_self=current_user.role == "enumerator")
+                      enumerator_self=not can(current_user, "submission.others"))
     comments = _last_comments([row.id for row in page.rows])
     return jsonify({"items": [_item(row, comments) for row in page.rows], **page.to_meta()})

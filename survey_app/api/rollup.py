@@ -3,7 +3,7 @@ other systems. Without `area`: the caller's top area; without `round`: the newes
 from flask import abort, jsonify, request
 from flask_login import current_user
 
-from ..access import area_in_scope_or_404
+from ..access import area_in_scope_or_404, permission_required
 from ..extensions import db
 from ..reports.views import round_or_404, scored_rounds, top_areas
 from ..scoring.reporting import build_report, report_json
@@ -11,6 +11,7 @@ from . import bp
 
 
 @bp.get("/rollup")
+@permission_required("report.view")
 def rollup():
     args = request.args
     if args.get("area"):

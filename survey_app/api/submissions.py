@@ -6,6 +6,7 @@ boundary commits a response < 400 and rolls back anything else.
 from flask import jsonify, request
 from flask_login import current_user
 
+from ..access import permission_required
 from ..extensions import db
 from ..submissions import SubmissionError, payload_from_json, save_submission, submission_by_uuid, submission_json
 from ..web import reads_first
@@ -17,7 +18,7 @@ def _error(err: SubmissionError):
 
 
 @bp.post("/submissions")
-@reads_first
+@reads_first  # the save service checks "submission.edit" (403 with its message)
 def submission_save():
     try:
         payload = payload_from_json(request.get_json(silent=True), source="api")
@@ -29,6 +30,7 @@ def submission_save():
 
 
 @bp.get("/submissions/<value>")
+@permission_required("submission.view")
 def submission_show(value):
     submission = submission_by_uuid(db.session, current_user, value)
     if submission is None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import or_, select
 from wtforms.fields.choices import SelectChoice
 
-from ..access import EDIT_HOUSEHOLD_ROLES, area_clause, household_in_scope_or_404, roles_required
+from ..access import area_clause, household_in_scope_or_404, permission_required
 from ..extensions import db
 from ..models import POVERTY_STATUS_LABELS, Area, Household, HouseholdStatus
 from ..pagination import page_args, paginate
@@ -40,7 +40,7 @@ def household_query(user, *, area_code: str = "", ethnic_group: str = "", status
 
 
 @bp.route("/")
-@login_required
+@permission_required("household.view")
 def index():
     args = request.args
     try:
@@ -53,8 +53,7 @@ def index():
     scope_areas = list(db.session.scalars(select(Area).where(area_clause(current_user, Area.path))
                                           .where(Area.depth <= _filter_depth_limit()).order_by(Area.path)))
     return render_template("households/list.html", page=page, year=year, areas=scope_areas,
-                           groups=service.ethnic_groups(db.session), statuses=POVERTY_STATUS_LABELS,
-                           can_edit=current_user.role in EDIT_HOUSEHOLD_ROLES)
+                           groups=service.ethnic_groups(db.session), statuses=POVERTY_STATUS_LABELS)
 
 
 def _latest_status_year() -> int:
@@ -70,13 +69,12 @@ def _filter_depth_limit() -> int:
 
 
 @bp.route("/<code>")
-@login_required
+@permission_required("household.view")
 def show(code):
     from .outcomes import household_outcomes
 
     household = household_in_scope_or_404(code)
     return render_template("households/show.html", household=household, statuses=POVERTY_STATUS_LABELS,
-                           can_edit=current_user.role in EDIT_HOUSEHOLD_ROLES,
                            rounds=household_outcomes(db.session, household))
 
 
@@ -106,7 +104,7 @@ def _save(form: HouseholdForm, household: Household | None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*EDIT_HOUSEHOLD_ROLES)
+@permission_required("household.edit")
 def create():
     form = HouseholdForm()
     _prepare_form(form)
@@ -123,7 +121,7 @@ def create():
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
-@roles_required(*EDIT_HOUSEHOLD_ROLES)
+@permission_required("household.edit")
 def edit(code):
     household = household_in_scope_or_404(code)
     form = HouseholdForm(obj=household)
@@ -142,7 +140,7 @@ def edit(code):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@roles_required("admin", "supervisor")
+@permission_required("household.import")
 def import_file():
     form = ImportForm()
     errors: list[str] = []

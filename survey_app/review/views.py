@@ -6,13 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import area_clause, roles_required
+from ..access import area_clause, permission_required
 from ..core import review_states
 from ..core.answers import current_value, diff_answers, layout, path_label, question_at
 from ..extensions import db
 from ..models import Area
 from ..submissions import (
-    REVIEW_ROLES,
     SubmissionError,
     add_comment,
     bulk_approve,
@@ -61,7 +60,7 @@ def _flag_label(code):
 
 
 @bp.route("/")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def queue():
     try:
         filters = parse_filters(db.session, current_user, request.args)
@@ -78,7 +77,7 @@ def queue():
 
 
 @bp.post("/bulk-approve")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def bulk():
     uuids = request.form.getlist("uuid")
     if not uuids:
@@ -110,13 +109,13 @@ def _render_submission(submission, *, error: str | None = None, status: int = 20
 
 
 @bp.route("/<uuid>")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def show(uuid):
     return _render_submission(_submission_or_404(uuid))
 
 
 @bp.post("/<uuid>/decision")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def decision(uuid):
     submission = _submission_or_404(uuid)
     to_state, comment = request.form.get("state", ""), request.form.get("comment", "")
@@ -130,7 +129,7 @@ def decision(uuid):
 
 
 @bp.post("/<uuid>/count")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def count(uuid):
     """ "Phiếu này được tính": the supervisor's choice among a household's competing submissions."""
     submission = _submission_or_404(uuid)
@@ -144,7 +143,7 @@ def count(uuid):
 
 
 @bp.post("/<uuid>/comments")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def comment(uuid):
     submission = _submission_or_404(uuid)
     try:
@@ -156,7 +155,7 @@ def comment(uuid):
 
 
 @bp.route("/<uuid>/correct", methods=["GET", "POST"])
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def correction(uuid):
     submission = _submission_or_404(uuid)
     defn = get_definition(submission.questionnaire_version)
@@ -185,7 +184,7 @@ def correction(uuid):
 
 
 @bp.route("/<uuid>/versions/<int:number>")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def version(uuid, number):
     submission = _submission_or_404(uuid)
     found = version_by_number(db.session, submission, number)
@@ -198,7 +197,7 @@ def version(uuid, number):
 
 
 @bp.route("/<uuid>/diff")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def diff(uuid):
     submission = _submission_or_404(uuid)
     versions = versions_of(db.session, submission)

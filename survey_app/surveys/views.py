@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..access import roles_required
+from ..access import permission_required
 from ..extensions import db
 from ..models import QuestionnaireVersion, Submission, SurveyRound
 from . import rounds as service
@@ -30,7 +30,7 @@ def _show_errors(form, err: service.RoundError) -> None:
 
 
 @bp.route("/")
-@roles_required("admin")
+@permission_required("round.manage")
 def index():
     rounds = db.session.scalars(select(SurveyRound).options(selectinload(SurveyRound.areas))
                                 .order_by(SurveyRound.period_start.desc(), SurveyRound.code))
@@ -43,7 +43,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("round.manage")
 def create():
     form = RoundCreateForm()
     versions = all_versions(db.session)
@@ -71,7 +71,7 @@ def create():
 
 
 @bp.route("/<int:round_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("round.manage")
 def edit(round_id):
     survey_round = db.session.get(SurveyRound, round_id)
     if survey_round is None or not service.manageable_by(current_user, survey_round):
