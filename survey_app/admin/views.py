@@ -62,7 +62,7 @@ def user_edit(user_id):
     if user is None or not _manageable(user):
         abort(404)
     form = UserForm(obj=user)
-    if request.method == "GET":
+    if request.method == "GET" or "areas" not in request.form:  # the field's text, never the model's list
         form.areas.data = ", ".join(a.code for a in user.areas)
     if form.validate_on_submit():
         before = accounts.user_snapshot(user)

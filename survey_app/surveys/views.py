@@ -77,10 +77,11 @@ def edit(round_id):
     if survey_round is None or not service.manageable_by(current_user, survey_round):
         abort(404)
     form = RoundEditForm(obj=survey_round)
-    if request.method == "GET":
-        form.period_start.data = survey_round.period_start.isoformat()
-        form.period_end.data = survey_round.period_end.isoformat()
-        form.areas.data = ", ".join(a.code for a in survey_round.areas)
+    shown = {"period_start": survey_round.period_start.isoformat(), "period_end": survey_round.period_end.isoformat(),
+             "areas": ", ".join(a.code for a in survey_round.areas)}
+    for name, text in shown.items():  # the fields' text, never the model's dates and list
+        if request.method == "GET" or name not in request.form:
+            getattr(form, name).data = text
     if form.validate_on_submit():
         try:
             service.update_round(db.session, current_user, survey_round, name=form.name.data,
