@@ -38,7 +38,7 @@ def inject_menu():
 @bp.route("/")
 @login_required
 def home():
-    if current_user.role == "enumerator":
+    if can(current_user, "fieldwork.use") and not can(current_user, "submission.review"):  # an enumerator
         return redirect(url_for("fieldwork.home"))
     households = db.session.scalar(
         select(func.count(Household.id)).join(Area, Household.village_id == Area.id)
