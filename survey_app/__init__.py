@@ -58,9 +58,11 @@ def register_request_lifecycle(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from .access import register_template_globals
     from .templating import register_filters
 
     register_filters(app.jinja_env)
+    register_template_globals(app)
 
 
 def register_blueprints(app: Flask) -> None:

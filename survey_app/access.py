@@ -1,7 +1,9 @@
-"""Role and area checks used by every view that shows or changes data.
+"""Who may do what: the ONE permission table, and the area checks used by every view that shows or changes data.
 
-Out-of-area objects answer 404 (their existence is not revealed); a role that may
-not perform an action answers 403.
+A permission names an action (``"submission.review"``); ``PERMISSIONS`` lists the roles that hold it. Views use
+``permission_required`` (login required, then 403), services use ``can`` and raise their own 403 refusal, and
+templates call the Jinja global ``can("...")``. The area is a separate check: out-of-area objects answer 404
+(their existence is not revealed).
 """
 from __future__ import annotations
 
@@ -12,25 +14,66 @@ from sqlalchemy import false, or_, select
 
 from .errors import Forbidden, NotFound
 from .extensions import db
-from .models import Area, Household, User
+from .models import ROLES, Area, Household, User
 
-EDIT_HOUSEHOLD_ROLES = ("admin", "supervisor", "enumerator")
+EVERYONE = frozenset(ROLES)
+STAFF = frozenset({"admin", "supervisor", "enumerator"})  # every role but the read-only viewer
+REVIEWERS = frozenset({"admin", "supervisor"})
+ADMINS = frozenset({"admin"})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # households: the register, its pages and the API
+    "household.view": EVERYONE,
+    "household.edit": STAFF,
+    "household.import": REVIEWERS,
+    # fieldwork and submissions
+    "fieldwork.use": STAFF,
+    "submission.view": EVERYONE,  # one submission as JSON (area-limited)
+    "submission.list": STAFF,
+    "submission.edit": STAFF,  # save a draft, send
+    "submission.others": REVIEWERS,  # act on (edit, comment, list) submissions another enumerator entered
+    "comment.add": STAFF,
+    "submission.review": REVIEWERS,  # queue, decisions, corrections, bulk approval, the counted submission
+    # reports and printing
+    "report.view": EVERYONE,
+    "report.targets": ADMINS,
+    "paper.print": EVERYONE,
+    # administration
+    "round.view": EVERYONE,  # the open rounds of one's areas (API)
+    "round.manage": ADMINS,
+    "account.manage": ADMINS,
+    "audit.view": ADMINS,
+}
 
 
-def roles_required(*roles: str):
-    """Login required, and the account's role must be one of `roles`."""
+def can(user, permission: str) -> bool:
+    """True when ``user`` (an account, or Flask-Login's anonymous user) holds ``permission``."""
+    roles = PERMISSIONS[permission]  # an unknown name is a programming error, not a refusal
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in roles
+
+
+def permission_required(permission: str):
+    """Login required, and the account's role must hold ``permission`` (403 otherwise)."""
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
+            if not can(current_user, permission):
                 raise Forbidden()
             return view(*args, **kwargs)
 
+        wrapped.permission = permission
         return wrapped
 
     return decorator
+
+
+def register_template_globals(app) -> None:
+    """``{% if can("household.import") %}`` in templates, for the signed-in account."""
+    app.jinja_env.globals["can"] = lambda permission: can(current_user, permission)
 
 
 def area_clause(user: User, path_column):
@@ -39,10 +82,6 @@ def area_clause(user: User, path_column):
     if not paths:
         return false()
     return or_(*[path_column.startswith(p, autoescape=True) for p in paths])
-
-
-def scoped_areas(user: User):
-    return select(Area).where(area_clause(user, Area.path))
 
 
 def area_in_scope_or_404(code: str, user: User | None = None) -> Area:

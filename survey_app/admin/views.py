@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import roles_required
+from ..access import permission_required
 from ..auth import service as accounts
 from ..errors import NotFound
 from ..extensions import db
@@ -24,7 +24,7 @@ def _manageable(user: User) -> bool:
 
 
 @bp.route("/users")
-@roles_required("admin")
+@permission_required("account.manage")
 def users():
     all_users = db.session.scalars(select(User).order_by(User.role, User.username))
     visible = [u for u in all_users if _manageable(u)]
@@ -32,7 +32,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("account.manage")
 def user_new():
     form = UserForm()
     if form.validate_on_submit():
@@ -57,13 +57,13 @@ def user_new():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("account.manage")
 def user_edit(user_id):
     user = db.session.get(User, user_id)
     if user is None or not _manageable(user):
         raise NotFound()
     form = UserForm(obj=user)
-    if request.method == "GET":
+    if request.method == "GET" or "areas" not in request.form:  # the field's text, never the model's list
         form.areas.data = ", ".join(a.code for a in user.areas)
     if form.validate_on_submit():
         before = accounts.user_snapshot(user)
@@ -95,7 +95,7 @@ def user_edit(user_id):
 
 
 @bp.route("/audit")
-@roles_required("admin")
+@permission_required("audit.view")
 def audit():
     args = request.args
     stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

@@ -1,7 +1,7 @@
 from flask import jsonify, request
 from flask_login import current_user
 
-from ..access import area_in_scope_or_404, household_in_scope_or_404
+from ..access import area_in_scope_or_404, household_in_scope_or_404, permission_required
 from ..extensions import db
 from ..households.queries import household_query
 from ..pagination import page_args, paginate
@@ -21,6 +21,7 @@ def household_json(h) -> dict:
 
 
 @bp.get("/households")
+@permission_required("household.view")
 def households():
     args = request.args
     year = args.get("year", type=int)
@@ -32,5 +33,6 @@ def households():
 
 
 @bp.get("/households/<code>")
+@permission_required("household.view")
 def household(code):
     return jsonify(household_json(household_in_scope_or_404(code)))

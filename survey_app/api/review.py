@@ -8,16 +8,15 @@ from flask import jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..access import can
 from ..core import review_states
 from ..core.clock import iso
 from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..models import SubmissionComment
 from ..review.queue import ALL_STATES, parse_filters, queue_page
-from ..submissions import REVIEW_ROLES, choose_counted, decide, submission_in_scope, submission_json
+from ..submissions import choose_counted, decide, submission_in_scope, submission_json
 from .views import bp
-
-LIST_ROLES = ("admin", "supervisor", "enumerator")
 
 
 def _comment_json(comment: SubmissionComment) -> dict:
@@ -35,7 +34,7 @@ def _comment_of(body: dict) -> str:
 
 @bp.post("/submissions/<value>/review")
 def submission_review(value):
-    if current_user.role not in REVIEW_ROLES:
+    if not can(current_user, "submission.review"):
         raise Forbidden("Chỉ giám sát và quản trị được duyệt phiếu.")
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("state"), str):
@@ -51,7 +50,7 @@ def submission_review(value):
 @bp.post("/submissions/<value>/count")
 def submission_count(value):
     """The supervisor's choice: this submission counts for its household in the round ("phiếu này được tính")."""
-    if current_user.role not in REVIEW_ROLES:
+    if not can(current_user, "submission.review"):
         raise Forbidden("Chỉ giám sát và quản trị được chọn phiếu được tính.")
     body = request.get_json(silent=True)
     comment = _comment_of(body if isinstance(body, dict) else {})
@@ -85,13 +84,13 @@ def _last_comments(ids: list[int]) -> dict[int, SubmissionComment]:
 def submission_list():
     """Paginated list; without ``state`` every sent state is listed (drafts never are). Enumerators see only
     their own submissions."""
-    if current_user.role not in LIST_ROLES:
+    if not can(current_user, "submission.list"):
         raise Forbidden("Tài khoản này không xem được danh sách phiếu.")
     args = request.args.to_dict()
     args.setdefault("state", ALL_STATES)
     filters = parse_filters(db.session, current_user, args, default_round=False)  # QueueFilterError: 404
     page = queue_page(db.session, current_user, filters, request.args.get("page", 1, type=int) or 1,
                       request.args.get("per_page", 50, type=int) or 50,
-                      enumerator_self=current_user.role == "enumerator")
+                      enumerator_self=not can(current_user, "submission.others"))
     comments = _last_comments([row.id for row in page.rows])
     return jsonify({"items": [_item(row, comments) for row in page.rows], **page.to_meta()})

@@ -3,7 +3,7 @@ other systems. Without `area`: the caller's top area; without `round`: the newes
 from flask import jsonify, request
 from flask_login import current_user
 
-from ..access import area_in_scope_or_404
+from ..access import area_in_scope_or_404, permission_required
 from ..errors import NotFound
 from ..extensions import db
 from ..reports.queries import scored_rounds, top_areas
@@ -13,6 +13,7 @@ from .views import bp
 
 
 @bp.get("/rollup")
+@permission_required("report.view")
 def rollup():
     args = request.args
     if args.get("area"):

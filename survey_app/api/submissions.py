@@ -6,6 +6,7 @@ handler (``survey_app.problems``). The transaction boundary commits a response <
 from flask import jsonify, request
 from flask_login import current_user
 
+from ..access import permission_required
 from ..errors import NotFound
 from ..extensions import db
 from ..submissions import payload_from_json, save_submission, submission_by_uuid, submission_json
@@ -14,7 +15,7 @@ from .views import bp
 
 
 @bp.post("/submissions")
-@reads_first
+@reads_first  # the save service checks "submission.edit" (403 with its message)
 def submission_save():
     payload = payload_from_json(request.get_json(silent=True), source="api")
     outcome = save_submission(db.session, current_user, payload)
@@ -23,6 +24,7 @@ def submission_save():
 
 
 @bp.get("/submissions/<value>")
+@permission_required("submission.view")
 def submission_show(value):
     submission = submission_by_uuid(db.session, current_user, value)
     if submission is None:

@@ -218,7 +218,7 @@ def ensure_demo_round(session: Session):
                                 date(2024, 1, 1), date(2024, 12, 31), ["KT"], "ra_soat", actor="seed-demo")
     from ..reports.targets import setup_demo_scoring
 
-    setup_demo_scoring(session, survey_round)  # rulesets and the province's 2023 targets (survey_app/scoring)
+    setup_demo_scoring(session, survey_round)  # rulesets and the province's 2023 targets (survey_app/reports/targets.py)
     return survey_round
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ..access import household_in_scope_or_404, roles_required
+from ..access import household_in_scope_or_404, permission_required
 from ..core.clock import iso, utc_now
 from ..errors import NotFound
 from ..extensions import db
@@ -33,8 +33,6 @@ from .questionnaire_form import answers_from_form, form_from_answers, form_from_
 from .rendering import error_label, error_section
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork", template_folder="templates")
-
-FIELDWORK_ROLES = ("admin", "supervisor", "enumerator")
 READ_ONLY_STATES = ("submitted", "edited", "approved", "rejected")
 # Names of the non-answer inputs of the questionnaire page; a "-" keeps them apart from question names.
 UUID_FIELD = "submission-uuid"
@@ -52,7 +50,7 @@ def _open_round_or_404(code: str) -> SurveyRound:
 
 
 @bp.route("/")
-@roles_required(*FIELDWORK_ROLES)
+@permission_required("fieldwork.use")
 def home():
     rounds = rounds_open_to(db.session, current_user)
     chosen = None
@@ -78,7 +76,7 @@ def home():
 
 @bp.route("/<round_code>/<household_code>", methods=["GET", "POST"])
 @reads_first
-@roles_required(*FIELDWORK_ROLES)
+@permission_required("fieldwork.use")
 def questionnaire(round_code, household_code):
     survey_round = _open_round_or_404(round_code)
     household = household_in_scope_or_404(household_code)
@@ -157,7 +155,7 @@ def _parse_moment(text: str) -> datetime | None:
 
 
 @bp.route("/new-household", methods=["GET", "POST"])
-@roles_required(*FIELDWORK_ROLES)
+@permission_required("fieldwork.use")
 def new_household():
     survey_round = _open_round_or_404(request.args.get("round", ""))
     villages = [v for v in villages_in_scope(db.session, current_user) if survey_round.covers(v)]

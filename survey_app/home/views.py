@@ -5,22 +5,23 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ..access import area_clause
+from ..access import area_clause, can
 from ..extensions import db
 from ..models import Area, Household
 
 bp = Blueprint("home", __name__)
 
+# (endpoint, label, the permission that shows it; None: every signed-in account)
 MENU = [
     ("home.index", "Trang chủ", None),
-    ("fieldwork.home", "Khảo sát", ("enumerator", "supervisor", "admin")),
-    ("review.queue", "Duyệt phiếu", ("supervisor", "admin")),
-    ("households.index", "Hộ gia đình", None),
-    ("reports.index", "Báo cáo", None),
-    ("printing.jobs", "Tập hồ sơ in", None),
-    ("rounds.index", "Đợt khảo sát", ("admin",)),
-    ("admin.users", "Tài khoản", ("admin",)),
-    ("admin.audit", "Nhật ký", ("admin",)),
+    ("fieldwork.home", "Khảo sát", "fieldwork.use"),
+    ("review.queue", "Duyệt phiếu", "submission.review"),
+    ("households.index", "Hộ gia đình", "household.view"),
+    ("reports.index", "Báo cáo", "report.view"),
+    ("printing.jobs", "Tập hồ sơ in", "paper.print"),
+    ("rounds.index", "Đợt khảo sát", "round.manage"),
+    ("admin.users", "Tài khoản", "account.manage"),
+    ("admin.audit", "Nhật ký", "audit.view"),
 ]
 
 
@@ -29,7 +30,7 @@ def inject_menu():
     def main_menu():
         if not current_user.is_authenticated:
             return []
-        return [(e, label, roles) for e, label, roles in MENU if roles is None or current_user.role in roles]
+        return [(e, label) for e, label, permission in MENU if permission is None or can(current_user, permission)]
 
     return {"main_menu": main_menu}
 
@@ -37,7 +38,7 @@ def inject_menu():
 @bp.route("/")
 @login_required
 def index():
-    if current_user.role == "enumerator":
+    if can(current_user, "fieldwork.use") and not can(current_user, "submission.review"):  # an enumerator
         return redirect(url_for("fieldwork.home"))
     households = db.session.scalar(
         select(func.count(Household.id)).join(Area, Household.village_id == Area.id)

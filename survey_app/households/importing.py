@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, aliased
 
+from ..access import area_clause, can
 from ..core.clock import utc_now
 from ..errors import InvalidLines
 from ..models import Area, AuditEntry, EthnicGroup, Household, HouseholdStatus, User
@@ -125,6 +126,8 @@ def _column_map(headers: set[str]) -> tuple[dict[str, str], dict[int, str], list
 
 
 def import_households(session: Session, user: User, filename: str, data: bytes) -> ImportResult:
+    if not can(user, "household.import"):
+        raise ImportFailed(["Chỉ giám sát và quản trị được nhập hộ từ tệp."])
     rows = read_rows(filename, data)
     if not rows:
         raise ImportFailed(["Tệp không có dòng dữ liệu nào."])
@@ -132,8 +135,6 @@ def import_households(session: Session, user: User, filename: str, data: bytes) 
     mapping, status_columns, errors = _column_map(headers)
     if errors:
         raise ImportFailed(errors)
-
-    from ..access import area_clause
 
     groups = {g.code: g.code for g in session.scalars(select(EthnicGroup))}
     groups.update({_norm(g.name).lower(): g.code for g in session.scalars(select(EthnicGroup))})

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..access import area_clause, can
 from ..errors import Invalid
 from ..models import POVERTY_STATUSES, Area, EthnicGroup, Household, HouseholdStatus, User, record
 
@@ -20,8 +21,6 @@ def villages_in_scope(session: Session, user: User) -> list[Area]:
     """Leaf areas (villages) inside the user's subtrees, for pickers."""
     from sqlalchemy.orm import aliased
 
-    from ..access import area_clause
-
     child = aliased(Area)
     has_child = select(child.id).where(child.parent_id == Area.id).exists()
     stmt = select(Area).where(area_clause(user, Area.path), ~has_child).order_by(Area.path)
@@ -36,6 +35,8 @@ def save_household(session: Session, user: User, *, household: Household | None,
                    ethnic_group_code: str, village: Area, members: int, address: str = "",
                    statuses: dict[int, str] | None = None) -> Household:
     """Create or update one household, with an audit row in the same transaction."""
+    if not can(user, "household.edit"):
+        raise HouseholdError("Tài khoản chỉ xem, không được thêm hoặc sửa hộ.")
     code, head_name = code.strip(), " ".join(head_name.split())
     if not code:
         raise HouseholdError("Mã hộ: không được để trống.")

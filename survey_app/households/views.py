@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from ..access import EDIT_HOUSEHOLD_ROLES, area_clause, area_in_scope_or_404, household_in_scope_or_404, roles_required
+from ..access import area_clause, area_in_scope_or_404, household_in_scope_or_404, permission_required
 from ..core.clock import vietnam_today
 from ..extensions import db
 from ..models import POVERTY_STATUS_LABELS, Area, Household, HouseholdStatus
@@ -19,7 +19,7 @@ bp = Blueprint("households", __name__, url_prefix="/households", template_folder
 
 
 @bp.route("/")
-@login_required
+@permission_required("household.view")
 def index():
     args = request.args
     try:
@@ -33,8 +33,7 @@ def index():
     scope_areas = list(db.session.scalars(select(Area).where(area_clause(current_user, Area.path))
                                           .where(Area.depth <= _filter_depth_limit()).order_by(Area.path)))
     return render_template("households/list.html", page=page, year=year, areas=scope_areas,
-                           groups=service.ethnic_groups(db.session), statuses=POVERTY_STATUS_LABELS,
-                           can_edit=current_user.role in EDIT_HOUSEHOLD_ROLES)
+                           groups=service.ethnic_groups(db.session), statuses=POVERTY_STATUS_LABELS)
 
 
 def _latest_status_year() -> int:
@@ -50,13 +49,12 @@ def _filter_depth_limit() -> int:
 
 
 @bp.route("/<code>")
-@login_required
+@permission_required("household.view")
 def show(code):
     from .outcomes import household_outcomes
 
     household = household_in_scope_or_404(code)
     return render_template("households/show.html", household=household, statuses=POVERTY_STATUS_LABELS,
-                           can_edit=current_user.role in EDIT_HOUSEHOLD_ROLES,
                            rounds=household_outcomes(db.session, household))
 
 
@@ -86,7 +84,7 @@ def _save(form: HouseholdForm, household: Household | None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*EDIT_HOUSEHOLD_ROLES)
+@permission_required("household.edit")
 def create():
     form = HouseholdForm()
     _prepare_form(form)
@@ -103,7 +101,7 @@ def create():
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
-@roles_required(*EDIT_HOUSEHOLD_ROLES)
+@permission_required("household.edit")
 def edit(code):
     household = household_in_scope_or_404(code)
     form = HouseholdForm(obj=household)
@@ -122,7 +120,7 @@ def edit(code):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@roles_required("admin", "supervisor")
+@permission_required("household.import")
 def import_file():
     form = ImportForm()
     errors: list[str] = []

@@ -18,10 +18,10 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import area_clause, area_in_scope_or_404, household_in_scope_or_404
+from ..access import area_clause, area_in_scope_or_404, household_in_scope_or_404, permission_required
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..jobs.service import create_job, expire_stale, job_json, launch_worker
@@ -48,7 +48,7 @@ def pdf_response(pdf: bytes, filename: str) -> Response:
 
 
 @bp.route("/households/<code>/sheet.pdf")
-@login_required
+@permission_required("household.view")
 def household_sheet(code):
     household = household_in_scope_or_404(code)
     context = sheet_context(db.session, household, round_code=request.args.get("round") or None)  # UnknownRound: 404
@@ -69,7 +69,7 @@ def _rounds_for(village: Area) -> list[SurveyRound]:
 
 
 @bp.route("/paper/booklets/new")
-@login_required
+@permission_required("paper.print")
 def booklet_new():
     villages = _villages_in_scope()
     village = area_in_scope_or_404(request.args["village"]) if request.args.get("village") else None
@@ -87,7 +87,7 @@ def _own_jobs() -> list[Job]:
 
 
 @bp.route("/paper/booklets", methods=["POST"])
-@login_required
+@permission_required("paper.print")
 def booklet_create():
     village = area_in_scope_or_404(request.form.get("village", ""))
     if db.session.scalar(select(Area.id).where(Area.parent_id == village.id).limit(1)) is not None:
@@ -127,19 +127,19 @@ def job_in_scope_or_404(job_id: int) -> Job:
 
 
 @bp.route("/paper/jobs")
-@login_required
+@permission_required("paper.print")
 def jobs():
     return render_template("printing/jobs.html", jobs=_own_jobs())
 
 
 @bp.route("/paper/jobs/<int:job_id>")
-@login_required
+@permission_required("paper.print")
 def job_page(job_id):
     return render_template("printing/job.html", job=job_in_scope_or_404(job_id))
 
 
 @bp.route("/paper/jobs/<int:job_id>/status")
-@login_required
+@permission_required("paper.print")
 def job_status(job_id):
     job = job_in_scope_or_404(job_id)
     data = job_json(job)
@@ -148,7 +148,7 @@ def job_status(job_id):
 
 
 @bp.route("/paper/jobs/<int:job_id>/download")
-@login_required
+@permission_required("paper.print")
 def job_download(job_id):
     job = job_in_scope_or_404(job_id)
     path = Path(job.output_path)
@@ -159,7 +159,7 @@ def job_download(job_id):
 
 
 @bp.route("/paper/reports/<round_code>/<area_code>.pdf")
-@login_required
+@permission_required("report.view")
 def campaign_report(round_code, area_code):
     area = area_in_scope_or_404(area_code)
     survey_round = db.session.scalar(select(SurveyRound).where(SurveyRound.code == round_code))

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
-from survey_app.access import area_in_scope_or_404, roles_required
+from survey_app.access import area_in_scope_or_404, permission_required
 from survey_app.errors import NotFound
 from survey_app.extensions import db
 from survey_app.models import TARGET_OPERATOR_LABELS, Area, OutcomeTarget, SurveyRound
@@ -40,7 +40,7 @@ def report_or_404(round_code: str, area_code: str, **options):
 
 
 @bp.route("/")
-@login_required
+@permission_required("report.view")
 def index():
     rounds = scored_rounds(db.session)
     areas = top_areas(current_user)
@@ -50,7 +50,7 @@ def index():
 
 
 @bp.route("/<round_code>/<area_code>")
-@login_required
+@permission_required("report.view")
 def show(round_code: str, area_code: str):
     ethnic = request.args.get("ethnic") == "1"
     report = report_or_404(round_code, area_code, ethnic=ethnic)
@@ -78,7 +78,7 @@ def _download(body, mimetype: str, filename: str) -> Response:
 
 
 @bp.route("/<round_code>/<area_code>/bang.<fmt>")
-@login_required
+@permission_required("report.view")
 def export_table(round_code: str, area_code: str, fmt: str):
     report = report_or_404(round_code, area_code, compare=False)
     if fmt == "csv":
@@ -91,7 +91,7 @@ def export_table(round_code: str, area_code: str, fmt: str):
 
 
 @bp.route("/<round_code>/<area_code>/ho.<fmt>")
-@login_required
+@permission_required("report.view")
 def export_households(round_code: str, area_code: str, fmt: str):
     report = report_or_404(round_code, area_code, compare=False)
     session, area = db.session, report.area
@@ -108,7 +108,7 @@ def export_households(round_code: str, area_code: str, fmt: str):
 
 
 @bp.route("/<round_code>/chi-tieu", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("report.targets")
 def targets(round_code: str):
     survey_round = round_or_404(round_code)
     found = round_link(db.session, survey_round)
@@ -161,7 +161,7 @@ def _save_target(survey_round: SurveyRound, outcome_ids: set[str]) -> list[str]:
 
 
 @bp.route("/<round_code>/<area_code>/chenh-lech-tinh-trang")
-@login_required
+@permission_required("report.view")
 def poverty_mismatches(round_code, area_code):
     """Households whose status computed by the national standard differs from the commune's official status."""
     from survey_app.reports.mismatches import mismatches, status_ruleset

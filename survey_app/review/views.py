@@ -6,14 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import area_clause, roles_required
+from ..access import area_clause, permission_required
 from ..core import review_states
 from ..core.answers import current_value, diff_answers, layout, path_label, question_at
 from ..errors import NotFound
 from ..extensions import db
 from ..models import Area
 from ..submissions import (
-    REVIEW_ROLES,
     SubmissionError,
     add_comment,
     bulk_approve,
@@ -62,7 +61,7 @@ def _flag_label(code):
 
 
 @bp.route("/")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def queue():
     filters = parse_filters(db.session, current_user, request.args)  # QueueFilterError: 404 with its message
     page_number = request.args.get("page", 1, type=int) or 1
@@ -76,7 +75,7 @@ def queue():
 
 
 @bp.post("/bulk-approve")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def bulk():
     uuids = request.form.getlist("uuid")
     if not uuids:
@@ -108,13 +107,13 @@ def _render_submission(submission, *, error: str | None = None, status: int = 20
 
 
 @bp.route("/<uuid>")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def show(uuid):
     return _render_submission(_submission_or_404(uuid))
 
 
 @bp.post("/<uuid>/decision")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def decision(uuid):
     submission = _submission_or_404(uuid)
     to_state, comment = request.form.get("state", ""), request.form.get("comment", "")
@@ -128,7 +127,7 @@ def decision(uuid):
 
 
 @bp.post("/<uuid>/count")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def count(uuid):
     """ "Phiếu này được tính": the supervisor's choice among a household's competing submissions."""
     submission = _submission_or_404(uuid)
@@ -142,7 +141,7 @@ def count(uuid):
 
 
 @bp.post("/<uuid>/comments")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def comment(uuid):
     submission = _submission_or_404(uuid)
     try:
@@ -154,7 +153,7 @@ def comment(uuid):
 
 
 @bp.route("/<uuid>/correct", methods=["GET", "POST"])
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def correction(uuid):
     submission = _submission_or_404(uuid)
     defn = get_definition(submission.questionnaire_version)
@@ -183,7 +182,7 @@ def correction(uuid):
 
 
 @bp.route("/<uuid>/versions/<int:number>")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def version(uuid, number):
     submission = _submission_or_404(uuid)
     found = version_by_number(db.session, submission, number)
@@ -196,7 +195,7 @@ def version(uuid, number):
 
 
 @bp.route("/<uuid>/diff")
-@roles_required(*REVIEW_ROLES)
+@permission_required("submission.review")
 def diff(uuid):
     submission = _submission_or_404(uuid)
     versions = versions_of(db.session, submission)

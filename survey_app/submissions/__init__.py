@@ -3,7 +3,6 @@ review decisions (``decisions``), which submission counts (``counting``, rule in
 flags (``flags``) and the income summaries behind them (``stats``), what the API returns (``serialize``), and
 the ONE table of what happens after each event (``lifecycle``)."""
 from .decisions import (
-    REVIEW_ROLES,
     BulkOutcome,
     Correction,
     add_comment,
@@ -19,7 +18,7 @@ from .serialize import submission_json
 from .service import SaveOutcome, save_submission
 
 __all__ = [
-    "REVIEW_ROLES", "BulkOutcome", "Correction", "add_comment", "bulk_approve", "choose_counted", "correct", "decide",
+    "BulkOutcome", "Correction", "add_comment", "bulk_approve", "choose_counted", "correct", "decide",
     "SubmissionConflict", "SubmissionError", "SubmissionForbidden", "SubmissionInvalid", "SubmissionNotFound",
     "SubmissionPayload", "answers_hash", "normalise_uuid", "payload_from_json", "current_submission",
     "household_states", "submission_by_uuid", "submission_in_scope", "submission_json", "SaveOutcome",

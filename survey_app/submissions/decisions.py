@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..access import can
 from ..core import review_states
 from ..core.answers import current_value, path_label, question_at, set_answer, value_text
 from ..core.clock import utc_now, vietnam_today
@@ -26,15 +27,13 @@ from .errors import SubmissionConflict, SubmissionError, SubmissionForbidden, Su
 from .lifecycle import AuditLine, Event, emit
 from .payload import answers_hash, normalise_uuid
 
-REVIEW_ROLES = ("admin", "supervisor")
-COMMENT_ROLES = ("admin", "supervisor", "enumerator")
 MAX_REASON_LENGTH = 1000
 DEFAULT_BODIES = {"approved": "Duyệt phiếu.", "rejected": "Loại phiếu.", "has_issues": "Trả lại phiếu."}
 OUTSIDE = "Không tìm thấy phiếu (hoặc phiếu nằm ngoài địa bàn của bạn)."
 
 
 def _require_reviewer(user: User) -> None:
-    if user.role not in REVIEW_ROLES:
+    if not can(user, "submission.review"):
         raise SubmissionForbidden("Chỉ giám sát và quản trị được duyệt phiếu.")
 
 
@@ -75,11 +74,11 @@ def decide(session: Session, user: User, submission: Submission, to_state: str, 
 
 def add_comment(session: Session, user: User, submission: Submission, body: str) -> SubmissionComment:
     """Append a comment to the thread (no state change). Enumerators may answer on their own submissions."""
-    if user.role not in COMMENT_ROLES:
+    if not can(user, "comment.add"):
         raise SubmissionForbidden("Tài khoản chỉ xem, không được viết nhận xét.")
     if not user.covers(submission.village):
         raise SubmissionNotFound(OUTSIDE)
-    if user.role == "enumerator" and submission.enumerator_id != user.id:
+    if submission.enumerator_id != user.id and not can(user, "submission.others"):
         raise SubmissionForbidden("Điều tra viên chỉ viết nhận xét trên phiếu của mình.")
     body = (body or "").strip()
     if not body:

@@ -23,6 +23,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from ..access import can
 from ..core.clock import from_device, utc_now, vietnam_today
 from ..core.questionnaire import validate_answers
 from ..core.review_states import check_system
@@ -33,8 +34,6 @@ from ..surveys.versions import get_definition
 from .errors import SubmissionConflict, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound
 from .lifecycle import AuditLine, Event, emit
 from .payload import SubmissionPayload, answers_hash, normalise_uuid
-
-EDIT_ROLES = ("admin", "supervisor", "enumerator")
 
 
 @dataclass
@@ -49,7 +48,7 @@ def save_submission(session: Session, user: User, payload: SubmissionPayload, *,
                     today: str | date | None = None) -> SaveOutcome:
     """Create, update or recognise a submission (see the module docstring). Raises a SubmissionError subclass;
     the caller's transaction boundary rolls back on it. Writes are flushed, never committed."""
-    if user.role not in EDIT_ROLES:
+    if not can(user, "submission.edit"):
         raise SubmissionForbidden("Tài khoản chỉ xem, không được nhập hoặc gửi phiếu.")
     uuid = normalise_uuid(payload.uuid)
     if uuid is None:
@@ -154,7 +153,7 @@ def _update(session: Session, user: User, payload: SubmissionPayload, submission
             digest: str, prepared: PreparedScores | None) -> None:
     if submission.state not in ("draft", "has_issues"):
         raise SubmissionConflict("Phiếu đã được gửi; nội dung khác với bản đã nhận. Không thể ghi đè phiếu đã gửi.")
-    if user.role == "enumerator" and submission.enumerator_id != user.id:
+    if submission.enumerator_id != user.id and not can(user, "submission.others"):
         raise SubmissionForbidden("Phiếu này do điều tra viên khác nhập; chỉ người nhập hoặc giám sát được sửa.")
     before = _state_snapshot(submission)
     submission.answers, submission.answers_hash = answers, digest

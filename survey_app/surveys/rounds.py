@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..access import can
 from ..errors import Invalid
 from ..models import Area, QuestionnaireVersion, SurveyRound, User, record
 
@@ -158,7 +159,7 @@ def set_round_open(session: Session, user: User | None, survey_round: SurveyRoun
 
 def manageable_by(user: User, survey_round: SurveyRound) -> bool:
     """An admin manages a round whose areas all lie inside the admin's own areas."""
-    return user.role == "admin" and all(user.covers(a) for a in survey_round.areas)
+    return can(user, "round.manage") and all(user.covers(a) for a in survey_round.areas)
 
 
 def _overlaps(user: User, survey_round: SurveyRound) -> bool:

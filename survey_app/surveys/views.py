@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..access import roles_required
+from ..access import permission_required
 from ..errors import NotFound
 from ..extensions import db
 from ..models import QuestionnaireVersion, Submission, SurveyRound
@@ -31,7 +31,7 @@ def _show_errors(form, err: service.RoundError) -> None:
 
 
 @bp.route("/")
-@roles_required("admin")
+@permission_required("round.manage")
 def index():
     rounds = db.session.scalars(select(SurveyRound).options(selectinload(SurveyRound.areas))
                                 .order_by(SurveyRound.period_start.desc(), SurveyRound.code))
@@ -44,7 +44,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("round.manage")
 def create():
     form = RoundCreateForm()
     versions = all_versions(db.session)
@@ -72,16 +72,17 @@ def create():
 
 
 @bp.route("/<int:round_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("round.manage")
 def edit(round_id):
     survey_round = db.session.get(SurveyRound, round_id)
     if survey_round is None or not service.manageable_by(current_user, survey_round):
         raise NotFound()
     form = RoundEditForm(obj=survey_round)
-    if request.method == "GET":
-        form.period_start.data = survey_round.period_start.isoformat()
-        form.period_end.data = survey_round.period_end.isoformat()
-        form.areas.data = ", ".join(a.code for a in survey_round.areas)
+    shown = {"period_start": survey_round.period_start.isoformat(), "period_end": survey_round.period_end.isoformat(),
+             "areas": ", ".join(a.code for a in survey_round.areas)}
+    for name, text in shown.items():  # the fields' text, never the model's dates and list
+        if request.method == "GET" or name not in request.form:
+            getattr(form, name).data = text
     if form.validate_on_submit():
         try:
             service.update_round(db.session, current_user, survey_round, name=form.name.data,
