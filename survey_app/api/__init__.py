@@ -23,7 +23,7 @@ def _authenticate():
 from . import (  # noqa: E402,F401  (routes register on import)  # noqa: E402,F401
     households,
     me,
-    review,  # noqa: E402,F401
+    review,
     rollup,
     rounds,
     submissions,

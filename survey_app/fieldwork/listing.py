@@ -7,6 +7,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..access import area_clause
+from ..core import review_states
 from ..models import Area, Household, Submission, SubmissionComment, SurveyRound, User
 
 STATE_ACTIONS = {
@@ -15,7 +16,7 @@ STATE_ACTIONS = {
     "has_issues": "Sửa và gửi lại",
 }
 VIEW_ACTION = "Xem"
-EDITABLE_STATES = ("not_started", "draft", "has_issues")
+EDITABLE_STATES = ("not_started", *review_states.EDITABLE_STATES)  # "not_started": no submission yet
 
 
 @dataclass

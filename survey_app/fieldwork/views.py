@@ -9,6 +9,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..access import household_in_scope_or_404, roles_required
+from ..core.review_states import EDITABLE_STATES, STATES
 from ..extensions import db
 from ..households.service import HouseholdError, ethnic_groups, save_household, villages_in_scope
 from ..models import POVERTY_STATUS_LABELS, STATE_LABELS, Household, SurveyRound
@@ -33,7 +34,7 @@ from .questionnaire_form import answers_from_form, form_from_answers, form_from_
 from .rendering import error_label, error_section
 
 FIELDWORK_ROLES = ("admin", "supervisor", "enumerator")
-READ_ONLY_STATES = ("submitted", "edited", "approved", "rejected")
+READ_ONLY_STATES = tuple(state for state in STATES if state not in EDITABLE_STATES)
 # Names of the non-answer inputs of the questionnaire page; a "-" keeps them apart from question names.
 UUID_FIELD = "submission-uuid"
 STARTED_FIELD = "submission-started"

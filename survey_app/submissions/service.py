@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..core.questionnaire import validate_answers
-from ..core.review_states import check_system
+from ..core.review_states import EDITABLE_STATES, check_system
 from ..database import begin_writing
 from ..models import Household, Submission, SubmissionVersion, SurveyRound, User
 from ..scoring.store import PreparedScores, prepare_scores
@@ -170,7 +170,7 @@ def _create(session: Session, user: User, payload: SubmissionPayload, uuid: str,
 
 def _update(session: Session, user: User, payload: SubmissionPayload, submission: Submission, answers: dict,
             digest: str, prepared: PreparedScores | None) -> None:
-    if submission.state not in ("draft", "has_issues"):
+    if submission.state not in EDITABLE_STATES:
         raise SubmissionConflict("Phiếu đã được gửi; nội dung khác với bản đã nhận. Không thể ghi đè phiếu đã gửi.")
     if user.role == "enumerator" and submission.enumerator_id != user.id:
         raise SubmissionForbidden("Phiếu này do điều tra viên khác nhập; chỉ người nhập hoặc giám sát được sửa.")

@@ -6,7 +6,7 @@ from survey_app.core.questionnaire.loader import definition_from_data, load_defi
 from survey_app.core.questionnaire.model import Choice, Definition, Question, Rule, Section
 from survey_app.core.questionnaire.problems import DefinitionError, DefinitionProblem
 from survey_app.core.questionnaire.values import AnswerValueError, coerce_value
-from survey_app.core.questionnaire.xlsform import import_xlsform  # noqa: E402
+from survey_app.core.questionnaire.xlsform import import_xlsform
 
 __all__ = [
     "AnswerCheck",
