@@ -1,22 +1,19 @@
 """Answers laid out for a reviewer: by section, with choice labels, only the questions that applied; and the
 difference between two answer sets, question by question. Plain Python (no Flask, no database).
 
-Paths name answers the way the questionnaire core does: ``so_thanh_vien`` for a question, ``thanh_vien[1].tuoi``
-for the question of a repeat row (rows counted from 0, shown from 1).
+Answers are named by their paths (``thanh_vien[1].tuoi``; built, parsed, read and written by ``answer_paths``).
 """
 from __future__ import annotations
 
-import copy
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .answer_paths import answer_path, parse_path
 from .formatting import format_answer_number, format_iso_date
 from .questionnaire import Definition, Question, relevance
 
 EMPTY = "—"
-PATH_PATTERN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\]\.([A-Za-z_][A-Za-z0-9_]*))?\Z")
 
 
 @dataclass
@@ -121,9 +118,9 @@ def layout(defn: Definition, answers: Mapping[str, Any], today: str) -> list[Sec
             if question.type == "repeat":
                 rows = []
                 for index, row in enumerate(answers.get(question.name) or []):
-                    lines = [_line(defn, child, f"{question.name}[{index}].{child.name}", (row or {}).get(child.name))
-                             for child in question.children
-                             if _shown(child) and f"{question.name}[{index}].{child.name}" in applies]
+                    paths = {child.name: answer_path(question.name, index, child.name) for child in question.children}
+                    lines = [_line(defn, child, paths[child.name], (row or {}).get(child.name))
+                             for child in question.children if _shown(child) and paths[child.name] in applies]
                     rows.append(RepeatRow(index + 1, lines))
                 view.items.append(RepeatBlock(question, rows))
             elif _shown(question):
@@ -141,7 +138,7 @@ def flat_texts(defn: Definition, answers: Mapping[str, Any]) -> dict[str, str]:
                 for index, row in enumerate(answers.get(question.name) or []):
                     for child in question.children:
                         if _shown(child):
-                            texts[f"{question.name}[{index}].{child.name}"] = value_text(
+                            texts[answer_path(question.name, index, child.name)] = value_text(
                                 defn, child.name, (row or {}).get(child.name))
             elif _shown(question):
                 texts[question.name] = value_text(defn, question.name, answers.get(question.name))
@@ -149,21 +146,30 @@ def flat_texts(defn: Definition, answers: Mapping[str, Any]) -> dict[str, str]:
 
 
 def path_label(defn: Definition, path: str) -> str:
-    """``thanh_vien[1].tuoi`` -> "Thành viên hộ 2 — Tuổi (tròn năm)"."""
-    match = PATH_PATTERN.match(path)
-    if not match or match.group(1) not in defn.questions:
+    """A Vietnamese name for the place a path names: ``thanh_vien[1].tuoi`` -> "Thành viên hộ 2 — Tuổi (tròn
+    năm)", ``thanh_vien[1]`` -> "Thành viên hộ 2"; the path itself when it names no question."""
+    parts = parse_path(path)
+    if parts is None or parts.name not in defn.questions:
         return path
-    top = defn.questions[match.group(1)]
-    if match.group(2) is None:
+    top = defn.questions[parts.name]
+    if parts.index is None:
         return top.display_label
-    child = defn.questions.get(match.group(3))
-    return f"{top.display_label} {int(match.group(2)) + 1} — {child.display_label if child else match.group(3)}"
+    row = f"{top.display_label} {parts.index + 1}"
+    if parts.child is None:
+        return row
+    child = defn.questions.get(parts.child)
+    return f"{row} — {child.display_label if child else parts.child}"
+
+
+def path_section(defn: Definition, path: str) -> str | None:
+    """The name of the section holding the question a path names (a repeat child: its repeat's section)."""
+    parts = parse_path(path)
+    question = defn.questions.get(parts.name) if parts is not None else None
+    return question.section if question is not None else None
 
 
 def _section_label(defn: Definition, path: str) -> str:
-    name = path.split("[", 1)[0]
-    question = defn.questions.get(name)
-    section = defn.sections_by_name.get(question.section) if question else None
+    section = defn.sections_by_name.get(path_section(defn, path) or "")
     return section.label if section else ""
 
 
@@ -181,58 +187,25 @@ def _order_key(defn: Definition):
     positions = {name: i for i, name in enumerate(defn.questions)}
 
     def key(path: str):
-        match = PATH_PATTERN.match(path)
-        if not match:
+        parts = parse_path(path)
+        if parts is None:
             return (len(positions), 0, 0)
-        row = int(match.group(2)) if match.group(2) is not None else -1
-        child = positions.get(match.group(3), -1) if match.group(3) else -1
-        return (positions.get(match.group(1), len(positions)), row, child)
+        row = parts.index if parts.index is not None else -1
+        child = positions.get(parts.child, -1) if parts.child else -1
+        return (positions.get(parts.name, len(positions)), row, child)
 
     return key
 
 
-def set_answer(answers: Mapping[str, Any], path: str, raw: Any) -> dict[str, Any]:
-    """A copy of ``answers`` with the answer at ``path`` replaced by ``raw`` (None removes it). Raises KeyError
-    for a path that names no existing answer place (unknown question, or a row that does not exist)."""
-    match = PATH_PATTERN.match(path or "")
-    if not match:
-        raise KeyError(path)
-    result = copy.deepcopy(dict(answers))
-    name, index, child = match.group(1), match.group(2), match.group(3)
-    target = result
-    if index is not None:
-        rows = result.get(name)
-        if not isinstance(rows, list) or int(index) >= len(rows):
-            raise KeyError(path)
-        if not isinstance(rows[int(index)], dict):
-            rows[int(index)] = {}
-        target, name = rows[int(index)], child
-    if raw is None:
-        target.pop(name, None)
-    else:
-        target[name] = raw
-    return result
-
-
 def question_at(defn: Definition, path: str) -> Question | None:
-    match = PATH_PATTERN.match(path or "")
-    if not match:
+    """The question whose answer a path names; None for a row, a repeat, or a child without its row."""
+    parts = parse_path(path)
+    if parts is None or parts.is_row:
         return None
-    top = defn.questions.get(match.group(1))
+    top = defn.questions.get(parts.name)
     if top is None or top.repeat is not None:
         return None
-    if match.group(2) is None:
+    if parts.index is None:
         return top if top.type != "repeat" else None
-    child = defn.questions.get(match.group(3))
+    child = defn.questions.get(parts.child)
     return child if child is not None and child.repeat == top.name else None
-
-
-def current_value(answers: Mapping[str, Any], path: str) -> Any:
-    match = PATH_PATTERN.match(path or "")
-    if not match:
-        return None
-    if match.group(2) is None:
-        return answers.get(match.group(1))
-    rows = answers.get(match.group(1)) or []
-    index = int(match.group(2))
-    return (rows[index] or {}).get(match.group(3)) if index < len(rows) else None

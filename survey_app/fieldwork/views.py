@@ -9,6 +9,8 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..access import household_in_scope_or_404, roles_required
+from ..core.answer_paths import answer_path
+from ..core.answers import path_label, path_section
 from ..core.review_states import EDITABLE_STATES, STATES
 from ..extensions import db
 from ..households.service import HouseholdError, ethnic_groups, save_household, villages_in_scope
@@ -31,7 +33,6 @@ from . import bp
 from .forms import NewHouseholdForm, suggest_code
 from .listing import HouseholdRow, latest_comments, round_households, state_counts
 from .questionnaire_form import answers_from_form, form_from_answers, form_from_post
-from .rendering import error_label, error_section
 
 FIELDWORK_ROLES = ("admin", "supervisor", "enumerator")
 READ_ONLY_STATES = tuple(state for state in STATES if state not in EDITABLE_STATES)
@@ -108,12 +109,12 @@ def questionnaire(round_code, household_code):
         started = _iso(submission.started_at if submission is not None and submission.started_at else _now())
         shown_answers = submission.answers if submission is not None else {}
     comments = latest_comments(db.session, survey_round, [household.id]) if state == "has_issues" else {}
-    first_error_section = next((s for s in (error_section(defn, p) for p in errors) if s), None)
+    first_error_section = next((s for s in (path_section(defn, p) for p in errors) if s), None)
     page = render_template(
         "fieldwork/questionnaire.html", defn=defn, compiled=qv.compiled, form=form, household=household,
         survey_round=survey_round, submission=submission, state=state, state_label=STATE_LABELS[state],
         read_only=state in READ_ONLY_STATES, comment=comments.get(household.id), errors=errors,
-        error_labels={path: error_label(defn, path) for path in errors}, message=message,
+        error_labels={path: path_label(defn, path) for path in errors}, message=message,
         start_section=first_error_section or "", submitted_attempt=request.form.get(ACTION_FIELD) == "submit",
         answers=shown_answers or {}, submission_uuid=submission_uuid, started=started,
         base_version=submission.answers_hash if submission is not None else "",
@@ -204,8 +205,8 @@ def new_household():
 
 @bp.context_processor
 def _questionnaire_helpers():
-    from .questionnaire_form import answer_path, dom_id
+    from .questionnaire_form import dom_id, question_path
     from .rendering import interpolate, shown_value
 
-    return {"answer_path": answer_path, "dom_id": dom_id, "interpolate": interpolate, "shown_value": shown_value,
+    return {"answer_path": answer_path, "question_path": question_path, "dom_id": dom_id, "interpolate": interpolate, "shown_value": shown_value,
             "poverty_labels": POVERTY_STATUS_LABELS}

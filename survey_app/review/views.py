@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from ..access import area_clause, roles_required
 from ..core import review_states
-from ..core.answers import current_value, diff_answers, layout, path_label, question_at
+from ..core.answer_paths import read_answer
+from ..core.answers import diff_answers, layout, path_label, question_at
 from ..extensions import db
 from ..models import Area
 from ..submissions import (
@@ -165,7 +166,7 @@ def correction(uuid):
     if question is None:
         abort(404, "Không có câu hỏi này trong phiếu.")
     error, errors, status = None, {}, 200
-    value = current_value(submission.answers or {}, path)
+    value = read_answer(submission.answers or {}, path)
     reason = ""
     if request.method == "POST":
         raw = request.form.getlist("value") if question.type == "select_multiple" else request.form.get("value", "")
