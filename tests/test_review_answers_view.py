@@ -4,6 +4,8 @@ import yaml
 
 from survey_app.core.answer_paths import write_answer
 from survey_app.core.answers import (
+    answer_text,
+    applied_sections,
     diff_answers,
     flat_texts,
     layout,
@@ -125,3 +127,26 @@ def test_fingerprint_ignores_names_and_dates_but_not_answers():
     assert answer_fingerprint(DEFN, other_names) == answer_fingerprint(DEFN, ANSWERS)
     assert answer_fingerprint(DEFN, write_answer(ANSWERS, "thanh_vien[0].tuoi", 39)) != answer_fingerprint(DEFN, ANSWERS)
     assert answered_count(DEFN, {**ANSWERS, "gap_doi": 4}) == 4 + 5
+
+
+def test_one_walk_over_the_sections_that_applied():
+    """The review page and the printed sheet both walk ``applied_sections``: same sections, same rows."""
+    walked = applied_sections(DEFN, ANSWERS, "2024-06-01")
+    assert [section.name for section, _ in walked] == [view.name for view in layout(DEFN, ANSWERS, "2024-06-01")]
+    items = {item.question.name: item for _, found in walked for item in found}
+    assert "so_tien" not in items and items["so_nguoi"].value == 2
+    rows = items["thanh_vien"].rows
+    assert [row.index for row in rows] == [0, 1]
+    assert "di_hoc" not in rows[0].applied and "di_hoc" in rows[1].applied  # relevant only under 18
+    assert rows[1].answers["ho_ten"] == "A Rin"
+
+
+def test_answer_text():
+    questions = DEFN.questions
+    assert answer_text("co", questions["co_vay"], DEFN) == "Có"
+    assert answer_text(["ti_vi", "xe_may"], questions["tai_san"], DEFN) == "Ti vi, Xe gắn máy"
+    assert answer_text(["ti_vi", "xe_may"]) == "ti_vi, xe_may"  # without the question: codes, as the form shows
+    assert answer_text("2024-05-10", questions["ngay"], DEFN) == "10/05/2024"
+    assert answer_text("2024-05-10") == "2024-05-10"
+    assert answer_text(1500000.0) == "1.500.000" and answer_text(2.5) == "2,5" and answer_text(True) == "Có"
+    assert answer_text(None) == "—" and answer_text("", empty="") == "" and answer_text([]) == "—"

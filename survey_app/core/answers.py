@@ -11,7 +11,8 @@ from typing import Any
 
 from .answer_paths import answer_path, parse_path
 from .formatting import format_answer_number, format_iso_date
-from .questionnaire import Definition, Question, relevance
+from .questionnaire import Definition, Question, Section, relevance
+from .questionnaire.model import SELECT_TYPES
 
 EMPTY = "—"
 
@@ -77,20 +78,66 @@ class Change:
     new: str
 
 
-def value_text(defn: Definition, name: str, value: Any) -> str:
-    """An answer as the enumerator chose it: choice labels, Vietnamese numbers, dd/mm/yyyy dates."""
+def answer_text(value: Any, question: Question | None = None, defn: Definition | None = None, *,
+                empty: str = EMPTY) -> str:
+    """An answer as people read it: choice labels (given the question and its definition), "Có"/"Không",
+    Vietnamese numbers, dd/mm/yyyy dates (given a date question), lists joined by ", "; ``empty`` when unanswered.
+    The review page, corrections, the printed sheet and the fieldwork form's shown values all use it (the browser's
+    copy is ``shownValue`` in ``static/js/form_runtime.js``)."""
     if value is None or value == "" or value == []:
-        return EMPTY
-    question = defn.questions[name]
-    if question.type in ("select_one", "select_multiple"):
-        return defn.choice_label(name, value)
+        return empty
+    if question is not None and defn is not None and question.type in SELECT_TYPES:
+        return defn.choice_label(question.name, value)
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, (int, float)):
         return format_answer_number(value)
-    if question.type == "date" and isinstance(value, str):
+    if question is not None and question.type == "date" and isinstance(value, str):
         return format_iso_date(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(answer_text(item, empty="") for item in value if item not in (None, ""))
     return str(value)
+
+
+@dataclass(frozen=True)
+class AppliedRow:
+    index: int                      # from 0
+    answers: Mapping[str, Any]      # the row's answers
+    applied: frozenset[str]         # names of the children that applied in this row
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A top-level question that applied, with its answer; a repeat with its rows instead."""
+
+    question: Question
+    value: Any = None
+    rows: tuple[AppliedRow, ...] = ()
+
+
+def applied_sections(defn: Definition, answers: Mapping[str, Any], today: str) -> list[tuple[Section, list[Applied]]]:
+    """The sections that applied to these answers, each with its questions that applied, in the questionnaire's
+    order (relevance evaluated on ``today``): the one walk behind the review page and the printed sheet."""
+    applies = relevance(defn, answers, today)
+    sections = []
+    for section in defn.sections:
+        if section.name not in applies:
+            continue
+        items = []
+        for question in section.questions:
+            if question.name not in applies:
+                continue
+            if question.type != "repeat":
+                items.append(Applied(question, answers.get(question.name)))
+                continue
+            rows = []
+            for index, row in enumerate(answers.get(question.name) or []):
+                applied = frozenset(child.name for child in question.children
+                                    if answer_path(question.name, index, child.name) in applies)
+                rows.append(AppliedRow(index, row if isinstance(row, Mapping) else {}, applied))
+            items.append(Applied(question, rows=tuple(rows)))
+        sections.append((section, items))
+    return sections
 
 
 def _shown(question: Question) -> bool:
@@ -99,32 +146,26 @@ def _shown(question: Question) -> bool:
 
 
 def _line(defn: Definition, question: Question, path: str, value: Any) -> AnswerLine:
-    text = value_text(defn, question.name, value)
+    text = answer_text(value, question, defn)
     return AnswerLine(path=path, question=question, text=text, answered=text != EMPTY,
                       computed=question.type == "calculate")
 
 
 def layout(defn: Definition, answers: Mapping[str, Any], today: str) -> list[SectionView]:
     """Sections that applied, each with the questions that applied, in the questionnaire's order."""
-    applies = relevance(defn, answers, today)
     sections = []
-    for section in defn.sections:
-        if section.name not in applies:
-            continue
+    for section, items in applied_sections(defn, answers, today):
         view = SectionView(section.name, section.label)
-        for question in section.questions:
-            if question.name not in applies:
-                continue
+        for item in items:
+            question = item.question
             if question.type == "repeat":
-                rows = []
-                for index, row in enumerate(answers.get(question.name) or []):
-                    paths = {child.name: answer_path(question.name, index, child.name) for child in question.children}
-                    lines = [_line(defn, child, paths[child.name], (row or {}).get(child.name))
-                             for child in question.children if _shown(child) and paths[child.name] in applies]
-                    rows.append(RepeatRow(index + 1, lines))
+                rows = [RepeatRow(row.index + 1, [
+                    _line(defn, child, answer_path(question.name, row.index, child.name), row.answers.get(child.name))
+                    for child in question.children if _shown(child) and child.name in row.applied])
+                    for row in item.rows]
                 view.items.append(RepeatBlock(question, rows))
             elif _shown(question):
-                view.items.append(_line(defn, question, question.name, answers.get(question.name)))
+                view.items.append(_line(defn, question, question.name, item.value))
         sections.append(view)
     return sections
 
@@ -138,10 +179,10 @@ def flat_texts(defn: Definition, answers: Mapping[str, Any]) -> dict[str, str]:
                 for index, row in enumerate(answers.get(question.name) or []):
                     for child in question.children:
                         if _shown(child):
-                            texts[answer_path(question.name, index, child.name)] = value_text(
-                                defn, child.name, (row or {}).get(child.name))
+                            texts[answer_path(question.name, index, child.name)] = answer_text(
+                                (row or {}).get(child.name), child, defn)
             elif _shown(question):
-                texts[question.name] = value_text(defn, question.name, answers.get(question.name))
+                texts[question.name] = answer_text(answers.get(question.name), question, defn)
     return texts
 
 

@@ -7,22 +7,15 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from survey_app.core.formatting import format_answer_number
+from survey_app.core.answers import answer_text
 
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 
 
 def shown_value(value: Any) -> str:
-    """An answer or a calculated value as text for the enumerator (Vietnamese number format)."""
-    if value is None or value == "" or value == []:
-        return ""
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if isinstance(value, (int, float)):
-        return format_answer_number(value)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(shown_value(item) for item in value if item not in (None, ""))
-    return str(value)
+    """An answer or a calculated value as text for the enumerator, as the browser shows it (``shownValue``): codes,
+    not choice labels; "" when empty."""
+    return answer_text(value, empty="")
 
 
 def interpolate(text: str | None, answers: Mapping[str, Any], row: Mapping[str, Any] | None = None) -> Markup:

@@ -208,5 +208,5 @@ def _questionnaire_helpers():
     from .questionnaire_form import dom_id, question_path
     from .rendering import interpolate, shown_value
 
-    return {"answer_path": answer_path, "question_path": question_path, "dom_id": dom_id, "interpolate": interpolate, "shown_value": shown_value,
-            "poverty_labels": POVERTY_STATUS_LABELS}
+    return {"answer_path": answer_path, "question_path": question_path, "dom_id": dom_id, "interpolate": interpolate,
+            "shown_value": shown_value, "poverty_labels": POVERTY_STATUS_LABELS}

@@ -7,6 +7,7 @@ template never formats, and field data reaches it only as text for autoescaping.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey_app.core import formatting
-from survey_app.core.questionnaire import Definition, Question, relevance
+from survey_app.core.answers import AppliedRow, answer_text, applied_sections
+from survey_app.core.questionnaire import Definition, Question
 from survey_app.core.scoring import MET, NOT_IN_POPULATION, STATUS_LABELS
 from survey_app.models import (
     POVERTY_STATUS_LABELS,
@@ -58,13 +60,7 @@ def area_chain(area: Area | None) -> list[Area]:
 
 def display_value(defn: Definition, question: Question, value: Any) -> str | None:
     """An answer as printed text; None when unanswered (the template prints a line to fill in by hand)."""
-    if value is None or value == "" or value == []:
-        return None
-    if question.type in ("integer", "decimal") and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return formatting.format_answer_number(value)
-    if question.type == "date" and isinstance(value, str):
-        return formatting.format_iso_date(value)
-    return defn.choice_label(question.name, value)
+    return answer_text(value, question, defn, empty="") or None
 
 
 @dataclass
@@ -96,36 +92,34 @@ class AnswerSection:
 
 def answer_sections(defn: Definition, answers: dict, today: str) -> list[AnswerSection]:
     """The sections that applied, with the questions that applied (repeats as member tables)."""
-    applied = relevance(defn, answers, today)
     sections = []
-    for section in defn.sections:
-        if section.name not in applied:
-            continue
+    for section, items in applied_sections(defn, answers, today):
         printed = AnswerSection(section.label)
-        for question in section.questions:
-            if question.type in SKIPPED_TYPES or question.name not in applied:
+        for item in items:
+            question = item.question
+            if question.type in SKIPPED_TYPES:
                 continue
             if question.type == "repeat":
-                printed.members.append(member_table(defn, question, answers.get(question.name) or [], applied))
+                printed.members.append(member_table(defn, question, item.rows))
             else:
-                printed.rows.append((question.display_label, display_value(defn, question, answers.get(question.name))))
+                printed.rows.append((question.display_label, display_value(defn, question, item.value)))
         if printed.rows or printed.members:
             sections.append(printed)
     return sections
 
 
-def member_table(defn: Definition, repeat: Question, rows: list[dict], applied: set[str]) -> MemberTable:
+def member_table(defn: Definition, repeat: Question, rows: Sequence[AppliedRow]) -> MemberTable:
     children = [child for child in repeat.children if child.is_answerable]
     main, other = children[:MEMBER_MAIN_COLUMNS], children[MEMBER_MAIN_COLUMNS:]
     table = MemberTable(repeat.display_label, ["STT"] + [c.display_label for c in main]
                         + (["Thông tin khác"] if other else []))
-    for index, row in enumerate(rows):
+    for row in rows:
         def shown(child: Question) -> str | None:
-            if f"{repeat.name}[{index}].{child.name}" not in applied:
+            if child.name not in row.applied:
                 return None
-            return display_value(defn, child, row.get(child.name))
+            return display_value(defn, child, row.answers.get(child.name))
 
-        cells = [formatting.format_int(index + 1)] + [shown(child) or "" for child in main]
+        cells = [formatting.format_int(row.index + 1)] + [shown(child) or "" for child in main]
         if other:
             details = [f"{child.display_label}: {text}" for child in other if (text := shown(child)) is not None]
             cells.append("; ".join(details))

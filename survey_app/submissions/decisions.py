@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..core import review_states
 from ..core.answer_paths import read_answer, write_answer
-from ..core.answers import path_label, question_at, value_text
+from ..core.answers import answer_text, path_label, question_at
 from ..core.questionnaire import validate_answers
 from ..core.review_states import TransitionRefused
 from ..models import Submission, SubmissionComment, SubmissionVersion, User, record
@@ -139,8 +139,8 @@ def correct(session: Session, user: User, submission: Submission, path: str, raw
     if not check.ok:
         first = next(iter(check.errors.items()))
         raise SubmissionInvalid(f"Câu trả lời mới chưa hợp lệ: {path_label(defn, first[0])}: {first[1]}", check.errors)
-    old_text = value_text(defn, question.name, read_answer(submission.answers or {}, path))
-    new_text = value_text(defn, question.name, read_answer(check.answers, path))
+    old_text = answer_text(read_answer(submission.answers or {}, path), question, defn)
+    new_text = answer_text(read_answer(check.answers, path), question, defn)
     digest = answers_hash(check.answers, True)
     if digest == submission.answers_hash:
         raise SubmissionInvalid("Câu trả lời mới giống câu trả lời cũ, không có gì để sửa.", {"value": "Không thay đổi"})
