@@ -12,6 +12,7 @@ from ..core.answer_paths import read_answer
 from ..core.answers import diff_answers, layout, path_label, question_at
 from ..extensions import db
 from ..models import Area
+from ..scoring.store import stored_results
 from ..submissions import (
     REVIEW_ROLES,
     SubmissionError,
@@ -31,7 +32,6 @@ from .detail import (
     comment_thread,
     previous_submission,
     previous_texts,
-    stored_outcomes,
     version_by_number,
     versions_of,
 )
@@ -100,7 +100,7 @@ def _render_submission(submission, *, error: str | None = None, status: int = 20
     page = render_template(
         "review/submission.html", submission=submission, sections=layout(defn, submission.answers or {},
                                                                           answers_day(submission)),
-        previous=previous, previous_texts=previous_texts(previous), outcomes=stored_outcomes(db.session, submission),
+        previous=previous, previous_texts=previous_texts(previous), outcomes=stored_results(db.session, submission.id),
         comments=comment_thread(db.session, submission), versions=versions_of(db.session, submission),
         targets=review_states.review_targets(submission.state), state_label=review_states.label,
         comment_required=review_states.comment_required, can_correct=submission.state in
