@@ -46,7 +46,7 @@ from tests.support.live_server import (
 )
 
 API = "/api/v1/submissions"
-FORM_VERSION = "2024.1"
+FORM_VERSION = "2024.2"
 TIMES = 20
 HOUSEHOLDS = [f"HC-{n:02d}" for n in range(1, 41)]  # extra households in village V1, the enumerator's village
 
