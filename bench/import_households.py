@@ -11,14 +11,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from openpyxl import Workbook  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from openpyxl import Workbook
+from sqlalchemy import text
 
-from bench.common import bench_app, scratch_database, timed  # noqa: E402
-from survey_app.demo.seed import seed_demo  # noqa: E402
-from survey_app.extensions import db  # noqa: E402
-from survey_app.households.importing import import_households  # noqa: E402
-from survey_app.models import Area, User  # noqa: E402
+from bench.common import bench_app, scratch_database, timed
+from survey_app.demo.seed import seed_demo
+from survey_app.extensions import db
+from survey_app.households.importing import import_households
+from survey_app.models import Area, User
 
 ROWS = 20_000
 

@@ -102,7 +102,7 @@ def prepare(kind: str, requests: int, prefill: int) -> tuple[str, str, list[dict
 def _prefill(session, survey_round, user, households, count, answers_for) -> None:
     """`count` approved submissions in the commune, inserted in bulk with the shape the save service gives."""
     from survey_app.models import Submission
-    from survey_app.submissions.flags import DEFAULT_SETTINGS, answer_fingerprint
+    from survey_app.submissions.flags import answer_fingerprint
     from survey_app.submissions.payload import answers_hash
     from survey_app.submissions.stats import rebuild_income_summaries
     from survey_app.surveys.versions import get_definition
@@ -124,7 +124,7 @@ def _prefill(session, survey_round, user, households, count, answers_for) -> Non
             rows = []
     if rows:
         session.execute(insert(Submission), rows)
-    rebuild_income_summaries(session, survey_round.id, DEFAULT_SETTINGS.income_question)
+    rebuild_income_summaries(session, survey_round.id, defn.quality.income_question)
     print(f"  prefill: {count} approved submissions in {COMMUNE} in {time.perf_counter() - started:.0f} s")
 
 

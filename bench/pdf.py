@@ -23,20 +23,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import weasyprint  # noqa: E402
-from sqlalchemy import func, select, update  # noqa: E402
+import weasyprint
+from sqlalchemy import func, select, update
 
-from bench.common import bench_app, scratch_database  # noqa: E402
-from survey_app.auth.service import create_user  # noqa: E402
-from survey_app.core.clock import vietnam_today  # noqa: E402
-from survey_app.demo.generate import generate  # noqa: E402
-from survey_app.extensions import db  # noqa: E402
-from survey_app.jobs.service import create_job, launch_worker  # noqa: E402
-from survey_app.models import Area, Household, HouseholdResult, Job, Submission, User  # noqa: E402
-from survey_app.printing import STATIC_ROOT, make_print_environment  # noqa: E402
-from survey_app.printing.booklet import COVER_TEMPLATE, SHEET_TEMPLATE, booklet_households, cover_context  # noqa: E402
-from survey_app.printing.render import render_template_html  # noqa: E402
-from survey_app.printing.sheet import sheet_context  # noqa: E402
+from bench.common import bench_app, scratch_database
+from survey_app.auth.service import create_user
+from survey_app.core.clock import vietnam_today
+from survey_app.demo.generate import generate
+from survey_app.extensions import db
+from survey_app.jobs.service import create_job, launch_worker
+from survey_app.models import Area, Household, HouseholdResult, Job, Submission, User
+from survey_app.printing import STATIC_ROOT, make_print_environment
+from survey_app.printing.booklet import COVER_TEMPLATE, SHEET_TEMPLATE, booklet_households, cover_context
+from survey_app.printing.render import render_template_html
+from survey_app.printing.sheet import sheet_context
 
 BOOKLET_HOUSEHOLDS = 150
 SHEET_RUNS = 5

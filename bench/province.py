@@ -38,7 +38,7 @@ def _has_province(url: str) -> bool:
             rounds = conn.execute(text("SELECT count(*) FROM survey_round WHERE code IN ('CVD-2024', 'CVD-2025')"))
             households = conn.execute(text("SELECT count(*) FROM household"))
             return rounds.scalar() == 2 and households.scalar() == HOUSEHOLDS
-    except Exception:  # noqa: BLE001 - no tables yet
+    except Exception:  # no tables yet
         return False
     finally:
         engine.dispose()

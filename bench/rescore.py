@@ -11,12 +11,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select
 
-from bench.province import province  # noqa: E402
-from survey_app.extensions import db  # noqa: E402
-from survey_app.models import Submission, SurveyRound  # noqa: E402
-from survey_app.results.rescore import rescore_round  # noqa: E402
+from bench.province import province
+from survey_app.extensions import db
+from survey_app.models import Submission, SurveyRound
+from survey_app.results.rescore import rescore_round
 
 
 def main(kind: str = "sqlite", all_rulesets: bool = False) -> None:

@@ -21,16 +21,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text
 
-from bench.common import bench_app, scratch_database  # noqa: E402
-from survey_app.auth import service as account_service  # noqa: E402
-from survey_app.core.clock import utc_now  # noqa: E402
-from survey_app.demo.seed import seed_demo  # noqa: E402
-from survey_app.extensions import db  # noqa: E402
-from survey_app.models import Area, Household, Submission, SurveyRound, User  # noqa: E402
-from survey_app.review.queue import capped_count, parse_filters, queue_page, queue_statement  # noqa: E402
-from survey_app.surveys.rounds import create_round  # noqa: E402
+from bench.common import bench_app, scratch_database
+from survey_app.auth import service as account_service
+from survey_app.core.clock import utc_now
+from survey_app.demo.seed import seed_demo
+from survey_app.extensions import db
+from survey_app.models import Area, Household, Submission, SurveyRound, User
+from survey_app.review.queue import capped_count, parse_filters, queue_page, queue_statement
+from survey_app.surveys.rounds import create_round
 
 HOUSEHOLDS = 100_000
 ROUNDS = ("RS2023", "RS2024")

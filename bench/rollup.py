@@ -13,15 +13,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select
 
-from bench.province import province  # noqa: E402
-from survey_app.extensions import db  # noqa: E402
-from survey_app.models import Area, SurveyRound  # noqa: E402
-from survey_app.reports.report import build_report, result_set, round_link  # noqa: E402
-from survey_app.reports.rollup import plain_aggregate  # noqa: E402
+from bench.province import province
+from survey_app.extensions import db
+from survey_app.models import Area, HouseholdResult, SurveyRound
+from survey_app.reports.report import build_report, result_set, round_link
+from survey_app.reports.rollup import ResultSet, _measures, counted_filter
 
 RUNS = 7
+
+
+def plain_aggregate(connection, result_set: ResultSet) -> tuple[int, ...]:
+    """The yardstick: one flat aggregate of the round's counted results (no areas, no targets)."""
+    stmt = select(*_measures(result_set.outcomes, HouseholdResult.__table__.c)).where(counted_filter(result_set))
+    return tuple(int(x) for x in connection.execute(stmt).one())
 
 
 def best(function) -> float:

@@ -181,7 +181,7 @@ class Database:
         self.use(app)
 
         @app.teardown_appcontext
-        def _remove_session(exc):  # noqa: ARG001 - Flask passes the exception
+        def _remove_session(exc):  # Flask passes the exception
             self.session.remove()
 
     def use(self, app) -> None:

@@ -50,7 +50,7 @@ def register_transaction_boundary(app: Flask, db) -> None:
         for callback in g.pop("after_transaction", []):
             try:
                 callback()
-            except Exception:  # noqa: BLE001 - bookkeeping after the response must never fail the request
+            except Exception:  # bookkeeping after the response must never fail the request
                 log.exception("after-transaction callback failed")
 
 

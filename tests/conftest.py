@@ -47,7 +47,7 @@ def database_url(request, tmp_path_factory):
         url = normalise_database_url(raw)
         try:
             _reset_postgres(url)
-        except Exception as err:  # noqa: BLE001 - any connection failure means: skip, visibly
+        except Exception as err:  # any connection failure means: skip, visibly
             pytest.skip(f"PostgreSQL at TEST_DATABASE_URL is not reachable: {err}")
     migrate.upgrade(url)
     return url

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
+from survey_app.core.answers import path_label, path_section
 from survey_app.core.questionnaire import definition_from_data, load_definition
 from survey_app.fieldwork.questionnaire_form import (
     answers_from_form,
@@ -13,7 +14,7 @@ from survey_app.fieldwork.questionnaire_form import (
     posted_rows,
     questionnaire_form_class,
 )
-from survey_app.fieldwork.rendering import error_label, error_section, interpolate, shown_value
+from survey_app.fieldwork.rendering import interpolate, shown_value
 from tests.support.fieldwork import CAMPAIGN_FORM, SMALL_FORM
 
 
@@ -76,9 +77,9 @@ def test_form_class_is_built_once_per_definition_content():
 def test_rendering_helpers():
     defn = load_definition(CAMPAIGN_FORM)
     assert dom_id("thanh_vien[1].tuoi") == "q-thanh_vien-1-tuoi" and dom_id("so_thanh_vien") == "q-so_thanh_vien"
-    assert error_section(defn, "thanh_vien[1].tuoi") == "thanh_vien_ho" and error_section(defn, "uuid") is None
-    assert error_label(defn, "thanh_vien[1].tuoi") == "Thành viên hộ 2 — Tuổi (tròn năm)"
-    assert error_label(defn, "so_thanh_vien") == "Số nhân khẩu của hộ" and error_label(defn, "uuid") == "uuid"
+    assert path_section(defn, "thanh_vien[1].tuoi") == "thanh_vien_ho" and path_section(defn, "uuid") is None
+    assert path_label(defn, "thanh_vien[1].tuoi") == "Thành viên hộ 2 — Tuổi (tròn năm)"
+    assert path_label(defn, "so_thanh_vien") == "Số nhân khẩu của hộ" and path_label(defn, "uuid") == "uuid"
     assert shown_value(1500000) == "1.500.000" and shown_value(22.75) == "22,75" and shown_value(2.5) == "2,5"
     assert shown_value(["ti_vi", "xe_may"]) == "ti_vi, xe_may" and shown_value(None) == ""
     html = interpolate("Hộ có ${n} trẻ <b>", {"n": 2})

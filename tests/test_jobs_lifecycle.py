@@ -46,7 +46,7 @@ def crashing_handler(session, job, progress):
 
 
 @pytest.fixture
-def test_kinds(monkeypatch):
+def job_kinds(monkeypatch):
     monkeypatch.setitem(kinds.KINDS, "counting", f"{__name__}:counting_handler")
     monkeypatch.setitem(kinds.KINDS, "refusing", f"{__name__}:refusing_handler")
     monkeypatch.setitem(kinds.KINDS, "crashing", f"{__name__}:crashing_handler")
@@ -65,7 +65,7 @@ def _reload(session, job: Job) -> Job:
     return session.get(Job, job.id)
 
 
-def test_queued_running_done_with_progress(app, world, session, tmp_path, test_kinds):
+def test_queued_running_done_with_progress(app, world, session, tmp_path, job_kinds):
     job = _job(session, world, "counting", tmp_path)
     assert job.state == "queued" and job.output_path == str(tmp_path / f"job-{job.id}.pdf")
     assert run_job(app.extensions["database_engine"], job.id) == "done"
@@ -76,7 +76,7 @@ def test_queued_running_done_with_progress(app, world, session, tmp_path, test_k
     assert job.started_at is not None and job.finished_at is not None and job.message == ""
 
 
-def test_a_job_runs_only_once(app, world, session, tmp_path, test_kinds):
+def test_a_job_runs_only_once(app, world, session, tmp_path, job_kinds):
     job = _job(session, world, "counting", tmp_path)
     engine = app.extensions["database_engine"]
     assert run_job(engine, job.id) == "done"
@@ -84,7 +84,7 @@ def test_a_job_runs_only_once(app, world, session, tmp_path, test_kinds):
     assert run_job(engine, 999_999, wait=0.2) is None  # never committed (request rolled back)
 
 
-def test_failure_keeps_the_vietnamese_message(app, world, session, tmp_path, test_kinds):
+def test_failure_keeps_the_vietnamese_message(app, world, session, tmp_path, job_kinds):
     job = _job(session, world, "refusing", tmp_path)
     assert run_job(app.extensions["database_engine"], job.id) == "failed"
     job = _reload(session, job)
@@ -92,7 +92,7 @@ def test_failure_keeps_the_vietnamese_message(app, world, session, tmp_path, tes
     assert job.message == "Không có hộ nào để in trong thôn đã chọn."
 
 
-def test_a_crash_becomes_a_failed_job_with_a_generic_message(app, world, session, tmp_path, test_kinds, capsys):
+def test_a_crash_becomes_a_failed_job_with_a_generic_message(app, world, session, tmp_path, job_kinds, capsys):
     job = _job(session, world, "crashing", tmp_path)
     assert run_job(app.extensions["database_engine"], job.id) == "failed"
     job = _reload(session, job)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from survey_app.core.questionnaire import DefinitionError, definition_from_data, load_definition
+from survey_app.core.questionnaire import DefinitionError, QualitySettings, definition_from_data, load_definition
 
 EXAMPLE = Path(__file__).parent / "data" / "qdef" / "vi_du_ho.yaml"
 SOURCE = "forms/ho.yaml"
@@ -298,3 +298,49 @@ def test_impossible_date_is_reported_not_crashing(tmp_path):
         load_definition(path)
     assert failure.value.errors == [f'{path}: câu "ngay_tham", default: giá trị mặc định không hợp lệ: '
                                     'Ngày không hợp lệ (định dạng YYYY-MM-DD)']
+
+
+def test_quality_block_of_the_shipped_form():
+    defn = load_definition(Path(__file__).parent.parent / "forms" / "ho_gia_dinh.yaml")
+    assert defn.quality == QualitySettings(income_question="thu_nhap_binh_quan_thang", income_factor=3.0,
+                                           income_min_peers=5, seconds_per_answer=4.0, identical_min=3)
+
+
+def test_without_a_quality_block_there_is_no_income_question(data):
+    defn = definition_from_data(data, SOURCE)
+    assert defn.quality == QualitySettings() and defn.quality.income_question is None
+    assert "quality" not in defn.to_data()  # the content hash of a form without the block is unchanged
+
+
+def test_quality_block_round_trips_and_changes_the_hash(data):
+    plain = definition_from_data(copy.deepcopy(data), SOURCE)
+    data["quality"] = {"income_question": "so_thanh_vien", "income_factor": 2.5, "identical_min": 4}
+    defn = definition_from_data(data, SOURCE)
+    assert defn.quality == QualitySettings(income_question="so_thanh_vien", income_factor=2.5, identical_min=4)
+    assert definition_from_data(defn.to_data(), SOURCE).quality == defn.quality
+    assert defn.content_hash != plain.content_hash
+
+
+def test_quality_block_problems_name_the_key_and_the_value(data):
+    data["quality"] = {"income_question": "thu_nhap", "income_factor": 0.5, "income_min_peers": 2.5,
+                       "seconds_per_answer": -1, "identical_min": True, "nguong": 1}
+    assert refused(data) == [
+        f"{SOURCE}: quality: khóa không xác định 'nguong'",
+        f"{SOURCE}: quality, income_question: câu 'thu_nhap' không có trong bảng hỏi",
+        f"{SOURCE}: quality, income_factor: giá trị '0.5' không hợp lệ, cần một số lớn hơn hoặc bằng 1",
+        f"{SOURCE}: quality, income_min_peers: giá trị '2.5' không hợp lệ, cần một số nguyên từ 1 trở lên",
+        f"{SOURCE}: quality, seconds_per_answer: giá trị '-1' không hợp lệ, cần một số không âm (giây)",
+        f"{SOURCE}: quality, identical_min: giá trị 'True' không hợp lệ, cần một số nguyên từ 2 trở lên",
+    ]
+
+
+@pytest.mark.parametrize("name", ["ten_chu_ho", "tuoi"])  # a text question; a question inside the repeat
+def test_income_question_must_be_a_number_outside_repeats(data, name):
+    data["quality"] = {"income_question": name}
+    assert refused(data) == [f"{SOURCE}: quality, income_question: câu '{name}' phải là câu số (integer, decimal "
+                             "hoặc calculate) ngoài nhóm lặp"]
+
+
+def test_quality_must_be_a_mapping(data):
+    data["quality"] = ["thu_nhap"]
+    assert refused(data) == [f"{SOURCE}: quality: phải là bảng khóa–giá trị (income_question, income_factor, ...)"]

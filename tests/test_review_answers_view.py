@@ -2,13 +2,15 @@
 import pytest
 import yaml
 
+from survey_app.core.answer_paths import write_answer
 from survey_app.core.answers import (
+    answer_text,
+    applied_sections,
     diff_answers,
     flat_texts,
     layout,
     path_label,
     question_at,
-    set_answer,
 )
 from survey_app.core.questionnaire import definition_from_data
 from survey_app.submissions.flags import answer_fingerprint, answered_count
@@ -82,7 +84,7 @@ def test_decimal_and_integer_texts_are_vietnamese():
 
 
 def test_diff_by_question_with_labels_in_form_order():
-    new = set_answer(set_answer(ANSWERS, "thanh_vien[1].tuoi", 11), "co_vay", "co")
+    new = write_answer(write_answer(ANSWERS, "thanh_vien[1].tuoi", 11), "co_vay", "co")
     changes = diff_answers(DEFN, ANSWERS, new)
     assert [(c.label, c.old, c.new) for c in changes] == [
         ("Có vay vốn?", "Không", "Có"),
@@ -100,13 +102,13 @@ def test_diff_shows_added_and_removed_rows():
 
 
 def test_set_answer_copies_and_refuses_unknown_rows():
-    changed = set_answer(ANSWERS, "thanh_vien[0].tuoi", 41)
+    changed = write_answer(ANSWERS, "thanh_vien[0].tuoi", 41)
     assert ANSWERS["thanh_vien"][0]["tuoi"] == 40 and changed["thanh_vien"][0]["tuoi"] == 41
-    assert "co_vay" not in set_answer(ANSWERS, "co_vay", None)
+    assert "co_vay" not in write_answer(ANSWERS, "co_vay", None)
     with pytest.raises(KeyError):
-        set_answer(ANSWERS, "thanh_vien[5].tuoi", 3)
+        write_answer(ANSWERS, "thanh_vien[5].tuoi", 3)
     with pytest.raises(KeyError):
-        set_answer(ANSWERS, "khong hop le", 3)
+        write_answer(ANSWERS, "khong hop le", 3)
 
 
 def test_question_at_and_path_label():
@@ -115,11 +117,36 @@ def test_question_at_and_path_label():
     assert question_at(DEFN, "tuoi") is None  # a repeat child needs its row
     assert question_at(DEFN, "so_nguoi[0].tuoi") is None
     assert path_label(DEFN, "thanh_vien[0].ho_ten") == "Thành viên 1 — Họ và tên"
+    assert path_label(DEFN, "thanh_vien[1]") == "Thành viên 2"  # an error about a whole row
+    assert path_label(DEFN, "khong hop le") == "khong hop le"
 
 
 def test_fingerprint_ignores_names_and_dates_but_not_answers():
     other_names = {**ANSWERS, "ngay": "2024-05-11",
                    "thanh_vien": [{"ho_ten": "Y Hmil", "tuoi": 40}, {"ho_ten": "A Blưm", "tuoi": 10, "di_hoc": "co"}]}
     assert answer_fingerprint(DEFN, other_names) == answer_fingerprint(DEFN, ANSWERS)
-    assert answer_fingerprint(DEFN, set_answer(ANSWERS, "thanh_vien[0].tuoi", 39)) != answer_fingerprint(DEFN, ANSWERS)
+    assert answer_fingerprint(DEFN, write_answer(ANSWERS, "thanh_vien[0].tuoi", 39)) != answer_fingerprint(DEFN, ANSWERS)
     assert answered_count(DEFN, {**ANSWERS, "gap_doi": 4}) == 4 + 5
+
+
+def test_one_walk_over_the_sections_that_applied():
+    """The review page and the printed sheet both walk ``applied_sections``: same sections, same rows."""
+    walked = applied_sections(DEFN, ANSWERS, "2024-06-01")
+    assert [section.name for section, _ in walked] == [view.name for view in layout(DEFN, ANSWERS, "2024-06-01")]
+    items = {item.question.name: item for _, found in walked for item in found}
+    assert "so_tien" not in items and items["so_nguoi"].value == 2
+    rows = items["thanh_vien"].rows
+    assert [row.index for row in rows] == [0, 1]
+    assert "di_hoc" not in rows[0].applied and "di_hoc" in rows[1].applied  # relevant only under 18
+    assert rows[1].answers["ho_ten"] == "A Rin"
+
+
+def test_answer_text():
+    questions = DEFN.questions
+    assert answer_text("co", questions["co_vay"], DEFN) == "Có"
+    assert answer_text(["ti_vi", "xe_may"], questions["tai_san"], DEFN) == "Ti vi, Xe gắn máy"
+    assert answer_text(["ti_vi", "xe_may"]) == "ti_vi, xe_may"  # without the question: codes, as the form shows
+    assert answer_text("2024-05-10", questions["ngay"], DEFN) == "10/05/2024"
+    assert answer_text("2024-05-10") == "2024-05-10"
+    assert answer_text(1500000.0) == "1.500.000" and answer_text(2.5) == "2,5" and answer_text(True) == "Có"
+    assert answer_text(None) == "—" and answer_text("", empty="") == "" and answer_text([]) == "—"

@@ -1,12 +1,16 @@
 """Quality flags computed on arrival: income far above the commune's median, implausibly fast interviews, many
 identical answer sets from one enumerator, a household surveyed twice in a round."""
+import dataclasses
+
 import pytest
 
-from survey_app.submissions.flags import FlagSettings, apply_flags, compute_flags
+from survey_app.core.questionnaire import QualitySettings
+from survey_app.submissions import flags
+from survey_app.submissions.flags import apply_flags, compute_flags
 from survey_app.submissions.stats import rebuild_income_summaries
 from tests.support.review import send, small_round
 
-SETTINGS = FlagSettings(income_question="so_tien", income_factor=3.0, income_min_peers=5, seconds_per_answer=4.0,
+SETTINGS = QualitySettings(income_question="so_tien", income_factor=3.0, income_min_peers=5, seconds_per_answer=4.0,
                         identical_min=3)
 
 
@@ -98,3 +102,21 @@ def test_household_surveyed_twice_flags_both_and_keeps_other_flags(world, sessio
 def test_drafts_have_no_flags(world, session, commune):
     draft = send(session, world.users["giamsat"], commune[0], _loan(1_000_000), minutes=0.01, submit=False)
     assert draft.state == "draft" and compute_flags(session, draft, SETTINGS) == []
+
+
+def test_the_questionnaires_quality_block_decides(world, session, commune, monkeypatch):
+    """Without explicit settings the flags follow the questionnaire: no ``income_question``, no income flag; with
+    one, its thresholds apply."""
+    giamsat = world.users["giamsat"]
+    for index, household in enumerate(commune[:5]):
+        send(session, giamsat, household, _loan(1_000_000 + index * 10_000, people=index + 1))
+    far = send(session, giamsat, commune[5], _loan(5_000_000, people=9))
+    rebuild_income_summaries(session, far.round_id, "so_tien")
+    defn = flags.get_definition(far.questionnaire_version)
+    assert defn.quality.income_question is None and compute_flags(session, far) == []
+    configured = dataclasses.replace(defn, quality=QualitySettings(income_question="so_tien", income_factor=3.0))
+    monkeypatch.setattr(flags, "get_definition", lambda _version: configured)
+    assert codes(compute_flags(session, far)) == ["income_outlier"]
+    stricter = dataclasses.replace(defn, quality=QualitySettings(income_question="so_tien", income_factor=6.0))
+    monkeypatch.setattr(flags, "get_definition", lambda _version: stricter)
+    assert compute_flags(session, far) == []

@@ -93,3 +93,14 @@ def test_system_events(from_state, event):
 def test_review_targets_match_the_legal_set():
     for state in rs.STATES:
         assert {(state, t) for t in rs.review_targets(state)} == {p for p in LEGAL if p[0] == state}
+
+
+def test_state_groups_follow_the_transitions():
+    """The groups other modules import (editable, sent, counted) are consistent with the transition table."""
+    for group in (rs.SENT_STATES, rs.EDITABLE_STATES, rs.COUNTED_ALL_SUBMITTED, rs.COUNTED_APPROVED_ONLY):
+        assert set(group) <= set(rs.STATES)
+    # The enumerator edits exactly the states from which sending (submit / resubmit) is a system event.
+    assert set(rs.EDITABLE_STATES) == {state for state, event in rs.SYSTEM_TRANSITIONS if event != "correct"}
+    # Reports count sent submissions that are not back with the enumerator; approved ones under either setting.
+    assert set(rs.COUNTED_ALL_SUBMITTED) == set(rs.SENT_STATES) - {"has_issues"}
+    assert set(rs.COUNTED_APPROVED_ONLY) <= set(rs.COUNTED_ALL_SUBMITTED)

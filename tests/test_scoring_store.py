@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from survey_app.core.questionnaire import load_definition
 from survey_app.core.scoring import load_ruleset, resolve_parameters, score
-from survey_app.models import AuditEntry, HouseholdResult, Submission, SurveyRound
+from survey_app.models import AuditEntry, HouseholdResult, RoundRuleset, Submission, SurveyRound
 from survey_app.reports.report import build_report
 from survey_app.results import (
     decode,
@@ -153,9 +153,12 @@ def test_stored_results_explain_each_criterion_in_vietnamese(world, session):
     answers = base_answers()
     answers["loai_nha"] = "ban_kien_co"
     submission = submit(session, survey_round, world.households["in"], state="submitted", answers=answers)
-    [(version, result)] = stored_results(session, submission.id)
-    assert version.ruleset_id == "cuoc_van_dong"
-    life = result.outcome("life_improved")
+    [stored] = stored_results(session, submission.id)
+    assert stored.version.ruleset_id == "cuoc_van_dong"
+    link_id = session.scalar(select(RoundRuleset.id).where(RoundRuleset.round_id == survey_round.id))
+    assert stored.round_ruleset_id == link_id
+    assert stored.score.content_hash == stored.version.content_hash and stored.score.today == "2025-12-31"
+    life = stored.score.outcome("life_improved")
     assert life.status == "not_met"
     assert life.criterion("nha_kien_co").explain() == "Không đạt — Có nhà ở kiên cố"
     assert life.criterion("co_ti_vi").explain() == "Đạt — Có ti vi"

@@ -1,4 +1,4 @@
-"""Concurrency against a RUNNING server (issue 9): gunicorn with 2 workers × 4 threads, real parallel clients.
+"""Concurrency against a RUNNING server: gunicorn with 2 workers × 4 threads, real parallel clients.
 
 Each burst is released at once by a Barrier from its own threads, each thread on its own connection:
 - one new UUID posted 20 times (Bearer token; a browser session on the JSON API; the enumerator's web form);
@@ -46,7 +46,7 @@ from tests.support.live_server import (
 )
 
 API = "/api/v1/submissions"
-FORM_VERSION = "2024.1"
+FORM_VERSION = "2024.2"
 TIMES = 20
 HOUSEHOLDS = [f"HC-{n:02d}" for n in range(1, 41)]  # extra households in village V1, the enumerator's village
 
@@ -109,7 +109,7 @@ def live(request, tmp_path_factory):
         url = postgres_url = live_postgres_url(raw)
         try:
             recreate_postgres_database(postgres_url)
-        except Exception as err:  # noqa: BLE001 - any connection failure means: skip, visibly
+        except Exception as err:  # any connection failure means: skip, visibly
             pytest.skip(f"PostgreSQL at TEST_DATABASE_URL is not reachable (or cannot create "
                         f"{make_url(postgres_url).database}): {err}")
     engine = None

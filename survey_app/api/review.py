@@ -6,7 +6,6 @@ one error handler (``survey_app.problems``) writes in the documented JSON shape.
 """
 from flask import jsonify, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..access import can
 from ..core import review_states
@@ -15,7 +14,7 @@ from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..models import SubmissionComment
 from ..review.queue import ALL_STATES, parse_filters, queue_page
-from ..submissions import choose_counted, decide, submission_in_scope, submission_json
+from ..submissions import choose_counted, decide, latest_comments, submission_in_scope, submission_json
 from .views import bp
 
 
@@ -70,16 +69,6 @@ def _item(row, last_comments: dict) -> dict:
     return data
 
 
-def _last_comments(ids: list[int]) -> dict[int, SubmissionComment]:
-    if not ids:
-        return {}
-    found = {}
-    for comment in db.session.scalars(select(SubmissionComment).where(SubmissionComment.submission_id.in_(ids))
-                                      .order_by(SubmissionComment.created_at, SubmissionComment.id)):
-        found[comment.submission_id] = comment  # later rows win: the newest
-    return found
-
-
 @bp.get("/submissions")
 def submission_list():
     """Paginated list; without ``state`` every sent state is listed (drafts never are). Enumerators see only
@@ -92,5 +81,5 @@ def submission_list():
     page = queue_page(db.session, current_user, filters, request.args.get("page", 1, type=int) or 1,
                       request.args.get("per_page", 50, type=int) or 50,
                       enumerator_self=not can(current_user, "submission.others"))
-    comments = _last_comments([row.id for row in page.rows])
+    comments = latest_comments(db.session, [row.id for row in page.rows])
     return jsonify({"items": [_item(row, comments) for row in page.rows], **page.to_meta()})

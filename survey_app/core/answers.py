@@ -1,22 +1,20 @@
 """Answers laid out for a reviewer: by section, with choice labels, only the questions that applied; and the
 difference between two answer sets, question by question. Plain Python (no Flask, no database).
 
-Paths name answers the way the questionnaire core does: ``so_thanh_vien`` for a question, ``thanh_vien[1].tuoi``
-for the question of a repeat row (rows counted from 0, shown from 1).
+Answers are named by their paths (``thanh_vien[1].tuoi``; built, parsed, read and written by ``answer_paths``).
 """
 from __future__ import annotations
 
-import copy
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .answer_paths import answer_path, parse_path
 from .formatting import format_answer_number, format_iso_date
-from .questionnaire import Definition, Question, relevance
+from .questionnaire import Definition, Question, Section, relevance
+from .questionnaire.model import SELECT_TYPES
 
 EMPTY = "—"
-PATH_PATTERN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\]\.([A-Za-z_][A-Za-z0-9_]*))?\Z")
 
 
 @dataclass
@@ -80,20 +78,66 @@ class Change:
     new: str
 
 
-def value_text(defn: Definition, name: str, value: Any) -> str:
-    """An answer as the enumerator chose it: choice labels, Vietnamese numbers, dd/mm/yyyy dates."""
+def answer_text(value: Any, question: Question | None = None, defn: Definition | None = None, *,
+                empty: str = EMPTY) -> str:
+    """An answer as people read it: choice labels (given the question and its definition), "Có"/"Không",
+    Vietnamese numbers, dd/mm/yyyy dates (given a date question), lists joined by ", "; ``empty`` when unanswered.
+    The review page, corrections, the printed sheet and the fieldwork form's shown values all use it (the browser's
+    copy is ``shownValue`` in ``static/js/form_runtime.js``)."""
     if value is None or value == "" or value == []:
-        return EMPTY
-    question = defn.questions[name]
-    if question.type in ("select_one", "select_multiple"):
-        return defn.choice_label(name, value)
+        return empty
+    if question is not None and defn is not None and question.type in SELECT_TYPES:
+        return defn.choice_label(question.name, value)
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, (int, float)):
         return format_answer_number(value)
-    if question.type == "date" and isinstance(value, str):
+    if question is not None and question.type == "date" and isinstance(value, str):
         return format_iso_date(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(answer_text(item, empty="") for item in value if item not in (None, ""))
     return str(value)
+
+
+@dataclass(frozen=True)
+class AppliedRow:
+    index: int                      # from 0
+    answers: Mapping[str, Any]      # the row's answers
+    applied: frozenset[str]         # names of the children that applied in this row
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A top-level question that applied, with its answer; a repeat with its rows instead."""
+
+    question: Question
+    value: Any = None
+    rows: tuple[AppliedRow, ...] = ()
+
+
+def applied_sections(defn: Definition, answers: Mapping[str, Any], today: str) -> list[tuple[Section, list[Applied]]]:
+    """The sections that applied to these answers, each with its questions that applied, in the questionnaire's
+    order (relevance evaluated on ``today``): the one walk behind the review page and the printed sheet."""
+    applies = relevance(defn, answers, today)
+    sections = []
+    for section in defn.sections:
+        if section.name not in applies:
+            continue
+        items = []
+        for question in section.questions:
+            if question.name not in applies:
+                continue
+            if question.type != "repeat":
+                items.append(Applied(question, answers.get(question.name)))
+                continue
+            rows = []
+            for index, row in enumerate(answers.get(question.name) or []):
+                applied = frozenset(child.name for child in question.children
+                                    if answer_path(question.name, index, child.name) in applies)
+                rows.append(AppliedRow(index, row if isinstance(row, Mapping) else {}, applied))
+            items.append(Applied(question, rows=tuple(rows)))
+        sections.append((section, items))
+    return sections
 
 
 def _shown(question: Question) -> bool:
@@ -102,32 +146,26 @@ def _shown(question: Question) -> bool:
 
 
 def _line(defn: Definition, question: Question, path: str, value: Any) -> AnswerLine:
-    text = value_text(defn, question.name, value)
+    text = answer_text(value, question, defn)
     return AnswerLine(path=path, question=question, text=text, answered=text != EMPTY,
                       computed=question.type == "calculate")
 
 
 def layout(defn: Definition, answers: Mapping[str, Any], today: str) -> list[SectionView]:
     """Sections that applied, each with the questions that applied, in the questionnaire's order."""
-    applies = relevance(defn, answers, today)
     sections = []
-    for section in defn.sections:
-        if section.name not in applies:
-            continue
+    for section, items in applied_sections(defn, answers, today):
         view = SectionView(section.name, section.label)
-        for question in section.questions:
-            if question.name not in applies:
-                continue
+        for item in items:
+            question = item.question
             if question.type == "repeat":
-                rows = []
-                for index, row in enumerate(answers.get(question.name) or []):
-                    lines = [_line(defn, child, f"{question.name}[{index}].{child.name}", (row or {}).get(child.name))
-                             for child in question.children
-                             if _shown(child) and f"{question.name}[{index}].{child.name}" in applies]
-                    rows.append(RepeatRow(index + 1, lines))
+                rows = [RepeatRow(row.index + 1, [
+                    _line(defn, child, answer_path(question.name, row.index, child.name), row.answers.get(child.name))
+                    for child in question.children if _shown(child) and child.name in row.applied])
+                    for row in item.rows]
                 view.items.append(RepeatBlock(question, rows))
             elif _shown(question):
-                view.items.append(_line(defn, question, question.name, answers.get(question.name)))
+                view.items.append(_line(defn, question, question.name, item.value))
         sections.append(view)
     return sections
 
@@ -141,29 +179,38 @@ def flat_texts(defn: Definition, answers: Mapping[str, Any]) -> dict[str, str]:
                 for index, row in enumerate(answers.get(question.name) or []):
                     for child in question.children:
                         if _shown(child):
-                            texts[f"{question.name}[{index}].{child.name}"] = value_text(
-                                defn, child.name, (row or {}).get(child.name))
+                            texts[answer_path(question.name, index, child.name)] = answer_text(
+                                (row or {}).get(child.name), child, defn)
             elif _shown(question):
-                texts[question.name] = value_text(defn, question.name, answers.get(question.name))
+                texts[question.name] = answer_text(answers.get(question.name), question, defn)
     return texts
 
 
 def path_label(defn: Definition, path: str) -> str:
-    """``thanh_vien[1].tuoi`` -> "Thành viên hộ 2 — Tuổi (tròn năm)"."""
-    match = PATH_PATTERN.match(path)
-    if not match or match.group(1) not in defn.questions:
+    """A Vietnamese name for the place a path names: ``thanh_vien[1].tuoi`` -> "Thành viên hộ 2 — Tuổi (tròn
+    năm)", ``thanh_vien[1]`` -> "Thành viên hộ 2"; the path itself when it names no question."""
+    parts = parse_path(path)
+    if parts is None or parts.name not in defn.questions:
         return path
-    top = defn.questions[match.group(1)]
-    if match.group(2) is None:
+    top = defn.questions[parts.name]
+    if parts.index is None:
         return top.display_label
-    child = defn.questions.get(match.group(3))
-    return f"{top.display_label} {int(match.group(2)) + 1} — {child.display_label if child else match.group(3)}"
+    row = f"{top.display_label} {parts.index + 1}"
+    if parts.child is None:
+        return row
+    child = defn.questions.get(parts.child)
+    return f"{row} — {child.display_label if child else parts.child}"
+
+
+def path_section(defn: Definition, path: str) -> str | None:
+    """The name of the section holding the question a path names (a repeat child: its repeat's section)."""
+    parts = parse_path(path)
+    question = defn.questions.get(parts.name) if parts is not None else None
+    return question.section if question is not None else None
 
 
 def _section_label(defn: Definition, path: str) -> str:
-    name = path.split("[", 1)[0]
-    question = defn.questions.get(name)
-    section = defn.sections_by_name.get(question.section) if question else None
+    section = defn.sections_by_name.get(path_section(defn, path) or "")
     return section.label if section else ""
 
 
@@ -181,58 +228,25 @@ def _order_key(defn: Definition):
     positions = {name: i for i, name in enumerate(defn.questions)}
 
     def key(path: str):
-        match = PATH_PATTERN.match(path)
-        if not match:
+        parts = parse_path(path)
+        if parts is None:
             return (len(positions), 0, 0)
-        row = int(match.group(2)) if match.group(2) is not None else -1
-        child = positions.get(match.group(3), -1) if match.group(3) else -1
-        return (positions.get(match.group(1), len(positions)), row, child)
+        row = parts.index if parts.index is not None else -1
+        child = positions.get(parts.child, -1) if parts.child else -1
+        return (positions.get(parts.name, len(positions)), row, child)
 
     return key
 
 
-def set_answer(answers: Mapping[str, Any], path: str, raw: Any) -> dict[str, Any]:
-    """A copy of ``answers`` with the answer at ``path`` replaced by ``raw`` (None removes it). Raises KeyError
-    for a path that names no existing answer place (unknown question, or a row that does not exist)."""
-    match = PATH_PATTERN.match(path or "")
-    if not match:
-        raise KeyError(path)
-    result = copy.deepcopy(dict(answers))
-    name, index, child = match.group(1), match.group(2), match.group(3)
-    target = result
-    if index is not None:
-        rows = result.get(name)
-        if not isinstance(rows, list) or int(index) >= len(rows):
-            raise KeyError(path)
-        if not isinstance(rows[int(index)], dict):
-            rows[int(index)] = {}
-        target, name = rows[int(index)], child
-    if raw is None:
-        target.pop(name, None)
-    else:
-        target[name] = raw
-    return result
-
-
 def question_at(defn: Definition, path: str) -> Question | None:
-    match = PATH_PATTERN.match(path or "")
-    if not match:
+    """The question whose answer a path names; None for a row, a repeat, or a child without its row."""
+    parts = parse_path(path)
+    if parts is None or parts.is_row:
         return None
-    top = defn.questions.get(match.group(1))
+    top = defn.questions.get(parts.name)
     if top is None or top.repeat is not None:
         return None
-    if match.group(2) is None:
+    if parts.index is None:
         return top if top.type != "repeat" else None
-    child = defn.questions.get(match.group(3))
+    child = defn.questions.get(parts.child)
     return child if child is not None and child.repeat == top.name else None
-
-
-def current_value(answers: Mapping[str, Any], path: str) -> Any:
-    match = PATH_PATTERN.match(path or "")
-    if not match:
-        return None
-    if match.group(2) is None:
-        return answers.get(match.group(1))
-    rows = answers.get(match.group(1)) or []
-    index = int(match.group(2))
-    return (rows[index] or {}).get(match.group(3)) if index < len(rows) else None

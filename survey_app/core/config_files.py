@@ -71,7 +71,7 @@ def read_yaml(path: str | Path, loader: type[yaml.SafeLoader], problem: type[Con
     except (OSError, UnicodeDecodeError) as exc:
         raise error([problem(source, None, f"không đọc được tệp ({exc})")]) from exc
     try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 - loaders here subclass SafeLoader
+        return yaml.load(text, Loader=loader)  # loaders here subclass SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         detail = getattr(exc, "problem", None) or str(exc)

@@ -31,6 +31,12 @@ AWAITING_REVIEW = ("submitted", "edited")
 # Sent and not rejected: these compete to be the household's counted submission (core/counting.py) and make
 # up the peers of the quality flags.
 SENT_STATES = ("submitted", "edited", "has_issues", "approved")
+# Still with the enumerator: a save may change these; every other state is read-only for the enumerator.
+EDITABLE_STATES = ("draft", "has_issues")
+# What a report counts: a round's setting chooses approved submissions only, or every sent one still standing
+# (not returned, not rejected).
+COUNTED_APPROVED_ONLY = ("approved",)
+COUNTED_ALL_SUBMITTED = ("submitted", "edited", "approved")
 
 # System events: (from_state, event) -> to_state.
 SYSTEM_TRANSITIONS: dict[tuple[str, str], str] = {

@@ -7,7 +7,9 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..access import area_clause
+from ..core import review_states
 from ..models import Area, Household, Submission, SubmissionComment, SurveyRound, User
+from ..submissions.queries import latest_comments as submission_comments
 
 STATE_ACTIONS = {
     "not_started": "Khảo sát",
@@ -15,7 +17,7 @@ STATE_ACTIONS = {
     "has_issues": "Sửa và gửi lại",
 }
 VIEW_ACTION = "Xem"
-EDITABLE_STATES = ("not_started", "draft", "has_issues")
+EDITABLE_STATES = ("not_started", *review_states.EDITABLE_STATES)  # "not_started": no submission yet
 
 
 @dataclass
@@ -70,13 +72,12 @@ def state_counts(session: Session, user: User, survey_round: SurveyRound) -> dic
 
 def latest_comments(session: Session, survey_round: SurveyRound,
                     household_ids: list[int]) -> dict[int, SubmissionComment]:
-    """The newest review comment of each household's current submission in the round."""
+    """The newest review comment of each household's current submission in the round, by household id."""
     if not household_ids:
         return {}
-    rows = session.execute(
-        select(Submission.household_id, SubmissionComment)
-        .join(SubmissionComment, SubmissionComment.submission_id == Submission.id)
+    households = dict(session.execute(
+        select(Submission.id, Submission.household_id)
         .where(Submission.round_id == survey_round.id, Submission.is_current.is_(True),
-               Submission.household_id.in_(household_ids))
-        .order_by(SubmissionComment.created_at, SubmissionComment.id))
-    return {household_id: comment for household_id, comment in rows}  # later rows win: the newest
+               Submission.household_id.in_(household_ids))).all())
+    return {households[submission_id]: comment
+            for submission_id, comment in submission_comments(session, households).items()}

@@ -20,6 +20,7 @@ from wtforms.form import BaseForm
 from wtforms.meta import DefaultMeta
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
+from survey_app.core.answer_paths import answer_path
 from survey_app.core.questionnaire import AnswerValueError, Definition, Question, coerce_value
 
 SEPARATOR = "-"
@@ -41,9 +42,9 @@ def field_name(question: Question, index: int | str | None = None) -> str:
     return row_prefix(question.repeat, index) + question.name
 
 
-def answer_path(question: Question, index: int | None = None) -> str:
+def question_path(question: Question, index: int | str | None = None) -> str:
     """The path the answer checker uses for errors: ``tuoi`` or ``thanh_vien[0].tuoi``."""
-    return question.name if question.repeat is None else f"{question.repeat}[{index}].{question.name}"
+    return question.name if question.repeat is None else answer_path(question.repeat, index, question.name)
 
 
 def dom_id(path: str) -> str:

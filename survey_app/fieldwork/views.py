@@ -9,7 +9,10 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..access import household_in_scope_or_404, permission_required
+from ..core.answer_paths import answer_path
+from ..core.answers import path_label, path_section
 from ..core.clock import iso, utc_now
+from ..core.review_states import EDITABLE_STATES, STATES
 from ..errors import NotFound
 from ..extensions import db
 from ..households.service import HouseholdError, ethnic_groups, save_household, villages_in_scope
@@ -30,10 +33,9 @@ from ..web import reads_first
 from .forms import NewHouseholdForm, suggest_code
 from .listing import HouseholdRow, latest_comments, round_households, state_counts
 from .questionnaire_form import answers_from_form, form_from_answers, form_from_post
-from .rendering import error_label, error_section
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork", template_folder="templates")
-READ_ONLY_STATES = ("submitted", "edited", "approved", "rejected")
+READ_ONLY_STATES = tuple(state for state in STATES if state not in EDITABLE_STATES)
 # Names of the non-answer inputs of the questionnaire page; a "-" keeps them apart from question names.
 UUID_FIELD = "submission-uuid"
 STARTED_FIELD = "submission-started"
@@ -106,12 +108,12 @@ def questionnaire(round_code, household_code):
                       timespec="seconds")
         shown_answers = submission.answers if submission is not None else {}
     comments = latest_comments(db.session, survey_round, [household.id]) if state == "has_issues" else {}
-    first_error_section = next((s for s in (error_section(defn, p) for p in errors) if s), None)
+    first_error_section = next((s for s in (path_section(defn, p) for p in errors) if s), None)
     page = render_template(
         "fieldwork/questionnaire.html", defn=defn, compiled=qv.compiled, form=form, household=household,
         survey_round=survey_round, submission=submission, state=state, state_label=STATE_LABELS[state],
         read_only=state in READ_ONLY_STATES, comment=comments.get(household.id), errors=errors,
-        error_labels={path: error_label(defn, path) for path in errors}, message=message,
+        error_labels={path: path_label(defn, path) for path in errors}, message=message,
         start_section=first_error_section or "", submitted_attempt=request.form.get(ACTION_FIELD) == "submit",
         answers=shown_answers or {}, submission_uuid=submission_uuid, started=started,
         base_version=submission.answers_hash if submission is not None else "",
@@ -192,8 +194,8 @@ def new_household():
 
 @bp.context_processor
 def _questionnaire_helpers():
-    from .questionnaire_form import answer_path, dom_id
+    from .questionnaire_form import dom_id, question_path
     from .rendering import interpolate, shown_value
 
-    return {"answer_path": answer_path, "dom_id": dom_id, "interpolate": interpolate, "shown_value": shown_value,
-            "poverty_labels": POVERTY_STATUS_LABELS}
+    return {"answer_path": answer_path, "question_path": question_path, "dom_id": dom_id, "interpolate": interpolate,
+            "shown_value": shown_value, "poverty_labels": POVERTY_STATUS_LABELS}

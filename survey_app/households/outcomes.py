@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.scoring.status import COMPUTED_STATUS_LABELS, disagrees_with_official
+from ..core.scoring import Classification, classification
+from ..core.scoring.status import COMPUTED_STATUS_LABELS, computed_status, disagrees_with_official
 from ..models import Household, Submission, SurveyRound
-from ..printing.sheet import Classification, classification, stored_results
-from ..reports.mismatches import computed_from_row, status_ruleset
-from ..results.store import status_years
+from ..reports.mismatches import status_ruleset
+from ..results.store import status_years, stored_results
 
 
 @dataclass
@@ -40,14 +40,14 @@ def household_outcomes(session: Session, household: Household) -> list[RoundOutc
     for submission in submissions:
         survey_round = submission.survey_round
         item = RoundOutcomes(survey_round, submission)
-        results = stored_results(session, submission)
-        item.classifications = [classification(result) for _link, result in results]
+        results = stored_results(session, submission.id)
+        item.classifications = [classification(stored.version.title, stored.score) for stored in results]
         found = status_ruleset(session, survey_round)
         if found is not None:
-            link, version = found
-            row = next((result for other, result in results if other.id == link.id), None)
-            if row is not None:
-                item.computed = computed_from_row(row, version)
+            link, _version = found
+            stored = next((stored for stored in results if stored.round_ruleset_id == link.id), None)
+            if stored is not None:
+                item.computed = computed_status(stored.score)
                 item.official = household.status_for(status_years(survey_round)[1])
                 item.disagrees = disagrees_with_official(item.computed, item.official)
         out.append(item)

@@ -90,7 +90,7 @@ def run_job(engine: Engine, job_id: int, *, wait: float = WAIT_FOR_ROW_SECONDS) 
     except JobFailure as failure:
         session.rollback()
         values = {"state": "failed", "message": str(failure), "finished_at": _now()}
-    except Exception as error:  # noqa: BLE001 - any crash must end as a failed job, not a silent running one
+    except Exception as error:  # any crash must end as a failed job, not a silent running one
         session.rollback()
         traceback.print_exc()
         values = {"state": "failed", "finished_at": _now(),

@@ -48,7 +48,7 @@ class QuestionnaireVersion(Base):
     title: Mapped[str] = mapped_column(String(300))
     content_hash: Mapped[str] = mapped_column(String(64))
     # Both documents are large (tens of KB); deferred so that loading a round or a submission does not read them.
-    # surveys.questionnaires.get_definition caches the rebuilt Definition per process by (id, content_hash).
+    # surveys.versions.get_definition caches the rebuilt Definition per process by (id, content_hash).
     definition: Mapped[Any] = mapped_column(JSONType, deferred=True)  # canonical data (definition_from_data)
     compiled: Mapped[Any] = mapped_column(JSONType, deferred=True)  # what the browser and the API receive
     source_name: Mapped[str] = mapped_column(String(300), default="")

@@ -7,6 +7,7 @@ template never formats, and field data reaches it only as text for autoescaping.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,21 +15,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey_app.core import formatting
+from survey_app.core.answers import AppliedRow, answer_text, applied_sections
 from survey_app.core.clock import local_date, vietnam_today
-from survey_app.core.questionnaire import Definition, Question, relevance
-from survey_app.core.scoring import MET, NOT_IN_POPULATION, STATUS_LABELS
+from survey_app.core.questionnaire import Definition, Question
+from survey_app.core.scoring import MET, NOT_IN_POPULATION, Classification, ScoreResult, classification
 from survey_app.errors import NotFound
 from survey_app.models import (
     POVERTY_STATUS_LABELS,
     Area,
     Household,
-    HouseholdResult,
-    RoundRuleset,
     Submission,
-    SubmissionComment,
     SurveyRound,
 )
-from survey_app.results.codec import decode
+from survey_app.results.store import stored_results
+from survey_app.submissions.queries import latest_comments
 from survey_app.surveys.versions import get_definition
 
 MEMBER_MAIN_COLUMNS = 4
@@ -36,7 +36,6 @@ MEMBER_COLUMN_WIDTHS = ("8%", "20%", "9%", "8%", "15%")  # STT, then the main co
 """A member table shows the first answerable questions of the repeat as columns; the others go to one
 "other information" column, so that any questionnaire fits an A4 portrait page."""
 SKIPPED_TYPES = ("note", "calculate")
-CRITERION_LABELS = {True: "Đạt", False: "Không đạt", None: "Chưa xác định"}
 
 
 class UnknownRound(NotFound):
@@ -58,13 +57,7 @@ def area_chain(area: Area | None) -> list[Area]:
 
 def display_value(defn: Definition, question: Question, value: Any) -> str | None:
     """An answer as printed text; None when unanswered (the template prints a line to fill in by hand)."""
-    if value is None or value == "" or value == []:
-        return None
-    if question.type in ("integer", "decimal") and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return formatting.format_answer_number(value)
-    if question.type == "date" and isinstance(value, str):
-        return formatting.format_iso_date(value)
-    return defn.choice_label(question.name, value)
+    return answer_text(value, question, defn, empty="") or None
 
 
 @dataclass
@@ -96,36 +89,34 @@ class AnswerSection:
 
 def answer_sections(defn: Definition, answers: dict, today: str) -> list[AnswerSection]:
     """The sections that applied, with the questions that applied (repeats as member tables)."""
-    applied = relevance(defn, answers, today)
     sections = []
-    for section in defn.sections:
-        if section.name not in applied:
-            continue
+    for section, items in applied_sections(defn, answers, today):
         printed = AnswerSection(section.label)
-        for question in section.questions:
-            if question.type in SKIPPED_TYPES or question.name not in applied:
+        for item in items:
+            question = item.question
+            if question.type in SKIPPED_TYPES:
                 continue
             if question.type == "repeat":
-                printed.members.append(member_table(defn, question, answers.get(question.name) or [], applied))
+                printed.members.append(member_table(defn, question, item.rows))
             else:
-                printed.rows.append((question.display_label, display_value(defn, question, answers.get(question.name))))
+                printed.rows.append((question.display_label, display_value(defn, question, item.value)))
         if printed.rows or printed.members:
             sections.append(printed)
     return sections
 
 
-def member_table(defn: Definition, repeat: Question, rows: list[dict], applied: set[str]) -> MemberTable:
+def member_table(defn: Definition, repeat: Question, rows: Sequence[AppliedRow]) -> MemberTable:
     children = [child for child in repeat.children if child.is_answerable]
     main, other = children[:MEMBER_MAIN_COLUMNS], children[MEMBER_MAIN_COLUMNS:]
     table = MemberTable(repeat.display_label, ["STT"] + [c.display_label for c in main]
                         + (["Thông tin khác"] if other else []))
-    for index, row in enumerate(rows):
+    for row in rows:
         def shown(child: Question) -> str | None:
-            if f"{repeat.name}[{index}].{child.name}" not in applied:
+            if child.name not in row.applied:
                 return None
-            return display_value(defn, child, row.get(child.name))
+            return display_value(defn, child, row.answers.get(child.name))
 
-        cells = [formatting.format_int(index + 1)] + [shown(child) or "" for child in main]
+        cells = [formatting.format_int(row.index + 1)] + [shown(child) or "" for child in main]
         if other:
             details = [f"{child.display_label}: {text}" for child in other if (text := shown(child)) is not None]
             cells.append("; ".join(details))
@@ -133,51 +124,8 @@ def member_table(defn: Definition, repeat: Question, rows: list[dict], applied: 
     return table
 
 
-@dataclass
-class OutcomeLine:
-    label: str
-    status: str
-    status_label: str
-    criteria: list[tuple[str, str]]
-
-
-@dataclass
-class Classification:
-    title: str
-    population: str
-    outcomes: list[OutcomeLine]
-
-
-def stored_results(session: Session, submission: Submission) -> list[tuple[RoundRuleset, HouseholdResult]]:
-    """The submission's stored scores, primary ruleset first."""
-    rows = session.execute(
-        select(RoundRuleset, HouseholdResult)
-        .join(HouseholdResult, HouseholdResult.round_ruleset_id == RoundRuleset.id)
-        .where(HouseholdResult.submission_id == submission.id)
-        .order_by(RoundRuleset.position, RoundRuleset.id))
-    return [(link, result) for link, result in rows]
-
-
-def classification(result: HouseholdResult) -> Classification:
-    version = result.ruleset_version
-    score = decode(result.result, version.definition, content_hash=version.content_hash)
-    population = "Thuộc đối tượng" if score.in_population else (
-        "Chưa xác định" if score.in_population is None else "Không thuộc đối tượng")
-    lines = []
-    for outcome in score.outcomes:
-        if outcome.internal:
-            continue
-        status_label = STATUS_LABELS[outcome.status]
-        if outcome.status != MET and outcome.status != NOT_IN_POPULATION and not outcome.determined:
-            status_label += " (tạm tính, thiếu dữ liệu)"
-        lines.append(OutcomeLine(outcome.label, outcome.status, status_label,
-                                 [(c.label, CRITERION_LABELS[c.held]) for c in outcome.criteria]))
-    return Classification(version.title, population, lines)
-
-
-def met_summary(result: HouseholdResult) -> str:
+def met_summary(score: ScoreResult) -> str:
     """One line for the history table: the outcomes met out of those the household was counted in."""
-    score = decode(result.result, result.ruleset_version.definition)
     counted = [o for o in score.outcomes if not o.internal and o.status != NOT_IN_POPULATION]
     met = [o.label for o in counted if o.status == MET]
     head = f"Đạt {formatting.format_int(len(met))}/{formatting.format_int(len(counted))}"
@@ -212,8 +160,8 @@ def history(session: Session, household: Household) -> dict[str, list]:
         .where(Submission.household_id == household.id, Submission.is_current.is_(True))
         .order_by(SurveyRound.period_start, SurveyRound.id))
     for submission in submissions:
-        results = stored_results(session, submission)
-        outcome_text = met_summary(results[0][1]) if results else "Chưa có kết quả"
+        results = stored_results(session, submission.id)
+        outcome_text = met_summary(results[0].score) if results else "Chưa có kết quả"
         survey_round = submission.survey_round
         rounds.append([survey_round.name, str(survey_round.year), submission.state_label, outcome_text])
     return {"statuses": statuses, "rounds": rounds}
@@ -227,8 +175,7 @@ def review_state(session: Session, submission: Submission | None) -> list[tuple[
         rows.append(("Ngày gửi", formatting.format_date_vn(local_date(submission.submitted_at))))
     enumerator = submission.enumerator
     rows.append(("Người khảo sát", (enumerator.full_name or enumerator.username) if enumerator else None))
-    comment = session.scalar(select(SubmissionComment).where(SubmissionComment.submission_id == submission.id)
-                             .order_by(SubmissionComment.created_at.desc(), SubmissionComment.id.desc()).limit(1))
+    comment = latest_comments(session, [submission.id]).get(submission.id)
     if comment is not None:
         author = comment.author.full_name or comment.author.username if comment.author else "—"
         rows.append(("Ý kiến rà soát gần nhất",
@@ -253,7 +200,8 @@ def sheet_context(session: Session, household: Household, *, round_code: str | N
         answered_on = submission.submitted_at or submission.updated_at or submission.created_at
         defn = get_definition(submission.questionnaire_version)
         sections = answer_sections(defn, submission.answers or {}, local_date(answered_on).isoformat())
-        results = [classification(result) for _link, result in stored_results(session, submission)]
+        results = [classification(stored.version.title, stored.score)
+                   for stored in stored_results(session, submission.id)]
     particulars = [
         ("Mã hộ", household.code),
         ("Họ và tên chủ hộ", household.head_name),

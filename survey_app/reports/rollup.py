@@ -16,10 +16,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.sql import ColumnElement
 
+from survey_app.core.review_states import COUNTED_ALL_SUBMITTED, COUNTED_APPROVED_ONLY
 from survey_app.models import Area, HouseholdResult
-
-COUNTED_APPROVED_ONLY = ("approved",)
-COUNTED_ALL_SUBMITTED = ("submitted", "edited", "approved")
 
 _results = HouseholdResult.__table__
 _area = Area.__table__
@@ -259,8 +257,3 @@ def rollup(connection, result_set: ResultSet, area: AreaRef, children: Sequence[
                   for c in codes]
     return Rollup(total, child_figures, previous is not None, ethnic, tuple(result_set.outcomes))
 
-
-def plain_aggregate(connection, result_set: ResultSet) -> tuple[int, ...]:
-    """The benchmark's yardstick: one flat aggregate of the round's counted results (no areas, no targets)."""
-    stmt = select(*_measures(result_set.outcomes, _results.c)).where(counted_filter(result_set))
-    return tuple(int(x) for x in connection.execute(stmt).one())

@@ -31,7 +31,7 @@ from survey_app.models import (
     SurveyRound,
 )
 
-from .codec import encode
+from .codec import decode, encode
 from .rulesets import get_ruleset
 
 
@@ -164,12 +164,19 @@ def sync_states(session: Session, submission_ids: Iterable[int]) -> None:
                     .execution_options(synchronize_session=False))
 
 
-def stored_results(session: Session, submission_id: int) -> list[tuple[RulesetVersion, ScoreResult]]:
-    """The stored scores of a submission with their Vietnamese explanations (`ScoreResult`, per criterion
-    `held` and `explain()`), primary ruleset first: what review pages, household pages and profile sheets show.
-    Empty for a draft or a round without a ruleset."""
-    from .codec import decode
+@dataclass(frozen=True)
+class StoredResult:
+    """A submission's stored score by one ruleset of its round, decoded."""
 
+    round_ruleset_id: int
+    version: RulesetVersion
+    score: ScoreResult
+
+
+def stored_results(session: Session, submission_id: int) -> list[StoredResult]:
+    """The stored scores of a submission with their Vietnamese explanations (`ScoreResult`, per criterion
+    `held` and `explain()`), primary ruleset first: the one decoding behind the review page, the household page
+    and the printed sheet. Empty for a draft or a round without a ruleset."""
     rows = session.execute(
         select(HouseholdResult, RulesetVersion, SurveyRound.period_end)
         .join(RulesetVersion, RulesetVersion.id == HouseholdResult.ruleset_version_id)
@@ -177,6 +184,7 @@ def stored_results(session: Session, submission_id: int) -> list[tuple[RulesetVe
         .join(SurveyRound, SurveyRound.id == HouseholdResult.round_id)
         .where(HouseholdResult.submission_id == submission_id)
         .order_by(RoundRuleset.position, RoundRuleset.id)).all()
-    return [(version, decode(row.result, version.definition, content_hash=version.content_hash,
-                             today=period_end.isoformat()))
+    return [StoredResult(row.round_ruleset_id, version,
+                         decode(row.result, version.definition, content_hash=version.content_hash,
+                                today=period_end.isoformat()))
             for row, version, period_end in rows]

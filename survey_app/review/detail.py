@@ -1,17 +1,13 @@
-"""What the submission page shows beside the answers: the household's previous round, the stored outcome
-classification, the versions and the comment thread."""
+"""What the submission page shows beside the answers: the household's previous round, the versions and the
+comment thread (the stored classification is ``scoring.store.stored_results``)."""
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..core.answers import flat_texts
 from ..core.clock import local_date, utc_now
-from ..core.scoring import ScoreResult
-from ..models import HouseholdResult, RoundRuleset, Submission, SubmissionComment, SubmissionVersion, SurveyRound
-from ..results.codec import decode
+from ..models import Submission, SubmissionComment, SubmissionVersion, SurveyRound
 from ..surveys.versions import get_definition
 
 
@@ -38,28 +34,6 @@ def previous_texts(previous: Submission | None) -> dict[str, str]:
     if previous is None:
         return {}
     return flat_texts(get_definition(previous.questionnaire_version), previous.answers or {})
-
-
-@dataclass
-class StoredOutcome:
-    title: str
-    result: ScoreResult
-
-
-def stored_outcomes(session: Session, submission: Submission) -> list[StoredOutcome]:
-    """The stored classification of the submission by each ruleset of its round (empty before scoring)."""
-    rows = session.execute(
-        select(HouseholdResult, RoundRuleset.position)
-        .join(RoundRuleset, RoundRuleset.id == HouseholdResult.round_ruleset_id)
-        .where(HouseholdResult.submission_id == submission.id)
-        .options(selectinload(HouseholdResult.ruleset_version))
-        .order_by(RoundRuleset.position, RoundRuleset.id)).all()
-    outcomes = []
-    for row, _position in rows:
-        version = row.ruleset_version
-        outcomes.append(StoredOutcome(version.label, decode(row.result, version.definition,
-                                                              content_hash=version.content_hash)))
-    return outcomes
 
 
 def comment_thread(session: Session, submission: Submission) -> list[SubmissionComment]:

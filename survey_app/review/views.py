@@ -8,10 +8,12 @@ from sqlalchemy import select
 
 from ..access import area_clause, permission_required
 from ..core import review_states
-from ..core.answers import current_value, diff_answers, layout, path_label, question_at
+from ..core.answer_paths import read_answer
+from ..core.answers import diff_answers, layout, path_label, question_at
 from ..errors import NotFound
 from ..extensions import db
 from ..models import Area
+from ..results.store import stored_results
 from ..submissions import (
     SubmissionError,
     add_comment,
@@ -29,7 +31,6 @@ from .detail import (
     comment_thread,
     previous_submission,
     previous_texts,
-    stored_outcomes,
     version_by_number,
     versions_of,
 )
@@ -96,7 +97,7 @@ def _render_submission(submission, *, error: str | None = None, status: int = 20
     page = render_template(
         "review/submission.html", submission=submission, sections=layout(defn, submission.answers or {},
                                                                           answers_day(submission)),
-        previous=previous, previous_texts=previous_texts(previous), outcomes=stored_outcomes(db.session, submission),
+        previous=previous, previous_texts=previous_texts(previous), outcomes=stored_results(db.session, submission.id),
         comments=comment_thread(db.session, submission), versions=versions_of(db.session, submission),
         targets=review_states.review_targets(submission.state), state_label=review_states.label,
         comment_required=review_states.comment_required, can_correct=submission.state in
@@ -162,7 +163,7 @@ def correction(uuid):
     if question is None:
         raise NotFound("Không có câu hỏi này trong phiếu.")
     error, errors, status = None, {}, 200
-    value = current_value(submission.answers or {}, path)
+    value = read_answer(submission.answers or {}, path)
     reason = ""
     if request.method == "POST":
         raw = request.form.getlist("value") if question.type == "select_multiple" else request.form.get("value", "")

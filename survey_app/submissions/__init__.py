@@ -13,7 +13,7 @@ from .decisions import (
 )
 from .errors import SubmissionConflict, SubmissionError, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound
 from .payload import SubmissionPayload, answers_hash, normalise_uuid, payload_from_json
-from .queries import current_submission, household_states, submission_by_uuid, submission_in_scope
+from .queries import current_submission, household_states, latest_comments, submission_by_uuid, submission_in_scope
 from .serialize import submission_json
 from .service import SaveOutcome, save_submission
 
@@ -21,6 +21,6 @@ __all__ = [
     "BulkOutcome", "Correction", "add_comment", "bulk_approve", "choose_counted", "correct", "decide",
     "SubmissionConflict", "SubmissionError", "SubmissionForbidden", "SubmissionInvalid", "SubmissionNotFound",
     "SubmissionPayload", "answers_hash", "normalise_uuid", "payload_from_json", "current_submission",
-    "household_states", "submission_by_uuid", "submission_in_scope", "submission_json", "SaveOutcome",
+    "household_states", "latest_comments", "submission_by_uuid", "submission_in_scope", "submission_json", "SaveOutcome",
     "save_submission",
 ]

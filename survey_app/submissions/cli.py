@@ -6,9 +6,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from survey_app.models import SurveyRound
+from survey_app.surveys.versions import get_definition
 
 from ..commands import transaction
-from .flags import DEFAULT_SETTINGS
 from .stats import rebuild_income_summaries
 
 submissions_cli = AppGroup("submissions", help="Phiếu khảo sát đã nhận.")
@@ -23,5 +23,6 @@ def refresh_stats(round_code: str):
         survey_round = session.scalar(select(SurveyRound).where(SurveyRound.code == round_code))
         if survey_round is None:
             raise click.ClickException(f"Không có đợt khảo sát mã '{round_code}'.")
-        counted = rebuild_income_summaries(session, survey_round.id, DEFAULT_SETTINGS.income_question)
+        question = get_definition(survey_round.questionnaire_version).quality.income_question
+        counted = rebuild_income_summaries(session, survey_round.id, question)
     click.echo(f"Đợt {round_code}: đã tính lại thống kê thu nhập từ {counted} phiếu.")

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from ..access import can
 from ..core import review_states
-from ..core.answers import current_value, path_label, question_at, set_answer, value_text
+from ..core.answer_paths import read_answer, write_answer
+from ..core.answers import answer_text, path_label, question_at
 from ..core.clock import utc_now, vietnam_today
 from ..core.questionnaire import validate_answers
 from ..core.review_states import TransitionRefused
@@ -126,15 +127,15 @@ def correct(session: Session, user: User, submission: Submission, path: str, raw
         raise SubmissionInvalid("Không có câu hỏi này trong phiếu, hoặc câu này không sửa tay được.", {"path": path})
     raw = None if raw_value in (None, "", []) else raw_value
     try:
-        answers = set_answer(submission.answers or {}, path, raw)
+        answers = write_answer(submission.answers or {}, path, raw)
     except KeyError as err:
         raise SubmissionInvalid("Không có câu trả lời này trong phiếu.", {"path": path}) from err
     check = validate_answers(defn, answers, submit=True, today=today or vietnam_today())
     if not check.ok:
         first = next(iter(check.errors.items()))
         raise SubmissionInvalid(f"Câu trả lời mới chưa hợp lệ: {path_label(defn, first[0])}: {first[1]}", check.errors)
-    old_text = value_text(defn, question.name, current_value(submission.answers or {}, path))
-    new_text = value_text(defn, question.name, current_value(check.answers, path))
+    old_text = answer_text(read_answer(submission.answers or {}, path), question, defn)
+    new_text = answer_text(read_answer(check.answers, path), question, defn)
     digest = answers_hash(check.answers, True)
     if digest == submission.answers_hash:
         raise SubmissionInvalid("Câu trả lời mới giống câu trả lời cũ, không có gì để sửa.", {"value": "Không thay đổi"})

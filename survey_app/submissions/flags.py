@@ -12,6 +12,9 @@ A flag is ``{"code": ..., "message": "Vietnamese"}`` in ``Submission.flags``. Co
 - ``duplicate_household``: the household has two or more sent submissions and no supervisor has chosen the one
   that counts; set and cleared by the counting rule (``counting.py``), not here.
 
+The income question and the thresholds come from the questionnaire's ``quality:`` block (``Definition.quality``,
+``core/questionnaire/quality.py``); a questionnaire without ``income_question`` gets no income flag.
+
 ``apply_flags`` stores them, keeping any flag with another code, and gives the others of an ``identical_answers``
 finding the flag too. The lifecycle (``lifecycle.py``) runs it on every sent, resubmitted or corrected submission.
 """
@@ -20,14 +23,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..core.formatting import format_int
-from ..core.questionnaire import Definition
+from ..core.questionnaire import Definition, QualitySettings
 from ..models import Submission
 from ..surveys.versions import get_definition
 from .stats import income_of, peer_median
@@ -39,18 +41,6 @@ FLAG_LABELS = {
     "duplicate_household": "Hộ có nhiều phiếu, cần chọn phiếu được tính",
 }
 COMPUTED_CODES = ("income_outlier", "fast_completion", "identical_answers")  # duplicate_household: counting.py
-
-
-@dataclass(frozen=True)
-class FlagSettings:
-    income_question: str = "thu_nhap_binh_quan_thang"
-    income_factor: float = 3.0
-    income_min_peers: int = 5
-    seconds_per_answer: float = 4.0
-    identical_min: int = 3
-
-
-DEFAULT_SETTINGS = FlagSettings()
 
 
 def flag_label(code: str) -> str:
@@ -99,9 +89,10 @@ def _seconds(submission: Submission) -> float | None:
     return (end - start).total_seconds()
 
 
-def _income_flag(session: Session, defn: Definition, submission: Submission, settings: FlagSettings) -> dict | None:
-    if settings.income_question not in defn.questions:
-        return None  # this questionnaire asks no income: the flag does not apply
+def _income_flag(session: Session, defn: Definition, submission: Submission,
+                 settings: QualitySettings) -> dict | None:
+    if settings.income_question is None or settings.income_question not in defn.questions:
+        return None  # this questionnaire names no income question: the flag does not apply
     value = income_of(submission.answers, settings.income_question)
     if value is None:
         return None
@@ -113,7 +104,7 @@ def _income_flag(session: Session, defn: Definition, submission: Submission, set
                                    f"trung vị của xã ({format_int(round(middle))} đ)")
 
 
-def _speed_flag(defn: Definition, submission: Submission, settings: FlagSettings) -> dict | None:
+def _speed_flag(defn: Definition, submission: Submission, settings: QualitySettings) -> dict | None:
     seconds = _seconds(submission)
     if seconds is None:
         return None
@@ -148,10 +139,12 @@ def _identical_flag(count: int) -> dict:
                                       f"(không kể tên và ngày) trong đợt này")
 
 
-def _compute(session: Session, submission: Submission, settings: FlagSettings) -> tuple[list[dict], int]:
+def _compute(session: Session, submission: Submission,
+             settings: QualitySettings | None) -> tuple[list[dict], int]:
     if submission.state == "draft":
         return [], 0
     defn = get_definition(submission.questionnaire_version)
+    settings = settings or defn.quality
     flags = [_income_flag(session, defn, submission, settings), _speed_flag(defn, submission, settings)]
     same = _identical_count(session, submission)
     if same >= settings.identical_min:
@@ -159,9 +152,9 @@ def _compute(session: Session, submission: Submission, settings: FlagSettings) -
     return [f for f in flags if f is not None], same
 
 
-def compute_flags(session: Session, submission: Submission, settings: FlagSettings = DEFAULT_SETTINGS) -> list[dict]:
+def compute_flags(session: Session, submission: Submission, settings: QualitySettings | None = None) -> list[dict]:
     """The computed quality flags of ``submission`` (a list of {"code", "message"}); writes nothing. Drafts have
-    none. Reads the fingerprint and the commune's income summary the lifecycle keeps."""
+    none. ``settings`` default to its questionnaire's ``quality`` block. Reads the fingerprint and the commune's income summary the lifecycle keeps."""
     return _compute(session, submission, settings)[0]
 
 
@@ -175,10 +168,11 @@ def _add_flag(submission: Submission, flag: dict) -> None:
     submission.flags = replace_flags(submission.flags, [flag], (flag["code"],))
 
 
-def apply_flags(session: Session, submission: Submission, settings: FlagSettings = DEFAULT_SETTINGS) -> list[dict]:
+def apply_flags(session: Session, submission: Submission, settings: QualitySettings | None = None) -> list[dict]:
     """Compute and store the flags of ``submission``. When it is the one that makes identical answer sets a
     pattern (``identical_min``), the earlier ones get the flag too; later ones find them flagged already, so a
     save never rewrites all of an enumerator's identical submissions. Returns the submission's flags."""
+    settings = settings or get_definition(submission.questionnaire_version).quality
     computed, same = _compute(session, submission, settings)
     merged = replace_flags(submission.flags, computed)
     if merged != (submission.flags or []):

@@ -71,7 +71,9 @@ def _count(session: Session, event: Event) -> None:
 
 def _income(session: Session, event: Event) -> None:
     """The submission's own contribution (after the flags read the peers' median without it)."""
-    event.income_change = stats.income_change(event.submission, flags.DEFAULT_SETTINGS.income_question)
+    submission = event.submission
+    question = get_definition(submission.questionnaire_version).quality.income_question
+    event.income_change = stats.income_change(submission, question)
 
 
 def _income_summary(session: Session, event: Event) -> None:

@@ -1,4 +1,5 @@
-"""Finding submissions: by UUID within the user's area, the current one of a household, household states."""
+"""Finding submissions: by UUID within the user's area, the current one of a household, household states; the
+newest review comment of submissions."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -6,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Area, Household, Submission, SurveyRound, User
+from ..models import Area, Household, Submission, SubmissionComment, SurveyRound, User
 from .errors import SubmissionNotFound
 from .payload import normalise_uuid
 
@@ -15,6 +16,18 @@ def current_submission(session: Session, survey_round: SurveyRound, household: H
     return session.scalar(select(Submission).where(Submission.round_id == survey_round.id,
                                                    Submission.household_id == household.id,
                                                    Submission.is_current.is_(True)))
+
+
+def latest_comments(session: Session, submission_ids: Iterable[int]) -> dict[int, SubmissionComment]:
+    """The newest review comment of each of these submissions, by submission id (none for one without comments)."""
+    ids = list(submission_ids)
+    if not ids:
+        return {}
+    found = {}
+    for comment in session.scalars(select(SubmissionComment).where(SubmissionComment.submission_id.in_(ids))
+                                   .order_by(SubmissionComment.created_at, SubmissionComment.id)):
+        found[comment.submission_id] = comment  # later rows win: the newest
+    return found
 
 
 def submission_by_uuid(session: Session, user: User, value: str) -> Submission | None:

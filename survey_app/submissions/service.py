@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from ..access import can
 from ..core.clock import from_device, utc_now, vietnam_today
 from ..core.questionnaire import validate_answers
-from ..core.review_states import check_system
+from ..core.review_states import EDITABLE_STATES, check_system
 from ..database import begin_writing
 from ..models import Household, Submission, SubmissionVersion, SurveyRound, User
 from ..results.store import PreparedScores, prepare_scores
@@ -151,7 +151,7 @@ def _create(session: Session, user: User, payload: SubmissionPayload, uuid: str,
 
 def _update(session: Session, user: User, payload: SubmissionPayload, submission: Submission, answers: dict,
             digest: str, prepared: PreparedScores | None) -> None:
-    if submission.state not in ("draft", "has_issues"):
+    if submission.state not in EDITABLE_STATES:
         raise SubmissionConflict("Phiếu đã được gửi; nội dung khác với bản đã nhận. Không thể ghi đè phiếu đã gửi.")
     if submission.enumerator_id != user.id and not can(user, "submission.others"):
         raise SubmissionForbidden("Phiếu này do điều tra viên khác nhập; chỉ người nhập hoặc giám sát được sửa.")

@@ -1,4 +1,4 @@
-"""Questionnaire versions, survey rounds and the submission service (issue 3, server side).
+"""Questionnaire versions, survey rounds and the submission service.
 
 - ``questionnaires``: store YAML questionnaires as immutable QuestionnaireVersion rows, rebuild definitions.
 - ``rounds``: create, edit, open and close survey rounds; which rounds a user works in.

@@ -114,7 +114,7 @@ class LiveServer:
         command = [gunicorn_executable(), "--workers", str(self.workers), "--threads", str(self.threads),
                    "--bind", f"{HOST}:{self.port}", "--timeout", "60", "--graceful-timeout", "5",
                    "--access-logfile", "-", "--error-logfile", "-", "wsgi:app"]
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self._log = open(self.log_path, "wb")  # closed in stop()
         self.process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=self._log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
         try:

@@ -5,8 +5,9 @@ from survey_app.core.questionnaire.answers import AnswerCheck, relevance, valida
 from survey_app.core.questionnaire.loader import definition_from_data, load_definition
 from survey_app.core.questionnaire.model import Choice, Definition, Question, Rule, Section
 from survey_app.core.questionnaire.problems import DefinitionError, DefinitionProblem
+from survey_app.core.questionnaire.quality import QualitySettings
 from survey_app.core.questionnaire.values import AnswerValueError, coerce_value
-from survey_app.core.questionnaire.xlsform import import_xlsform  # noqa: E402
+from survey_app.core.questionnaire.xlsform import import_xlsform
 
 __all__ = [
     "AnswerCheck",
@@ -15,6 +16,7 @@ __all__ = [
     "Definition",
     "DefinitionError",
     "DefinitionProblem",
+    "QualitySettings",
     "Question",
     "Rule",
     "Section",

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from survey_app.core.answer_paths import answer_path, parse_path
 from survey_app.core.expressions import evaluate, truthy
 from survey_app.core.questionnaire.model import (
     SELECT_TYPES,
@@ -61,10 +62,6 @@ def validate_answers(defn: Definition, answers: Mapping[str, Any], *, submit: bo
 def relevance(defn: Definition, answers: Mapping[str, Any], today: str) -> set[str]:
     """Paths of the sections and questions that apply to these answers (``thanh_vien[0].tuoi`` for rows)."""
     return validate_answers(defn, answers, submit=False, today=today).relevant
-
-
-def row_path(repeat: str, index: int, name: str | None = None) -> str:
-    return f"{repeat}[{index}]" if name is None else f"{repeat}[{index}].{name}"
 
 
 class _TopEnv(Mapping):
@@ -136,10 +133,10 @@ class _Run:
         for index, raw_row in enumerate(raw):
             row: dict[str, Any] = {}
             if raw_row is not None and not isinstance(raw_row, Mapping):
-                self.errors[row_path(repeat.name, index)] = "Mỗi dòng phải là một đối tượng"
+                self.errors[answer_path(repeat.name, index)] = "Mỗi dòng phải là một đối tượng"
             for child in repeat.children:
                 if raw_row and child.is_answerable and child.name in raw_row:
-                    value = self.coerce(child, raw_row[child.name], row_path(repeat.name, index, child.name))
+                    value = self.coerce(child, raw_row[child.name], answer_path(repeat.name, index, child.name))
                     if value is not None:
                         row[child.name] = value
             rows.append(row)
@@ -197,7 +194,7 @@ class _Run:
         for index, row in enumerate(self.rows.get(repeat.name, [])):
             env = _RowEnv(self.top, repeat, row)
             if repeat.name in self.relevant and self.holds(child.relevant, env):
-                self.relevant.add(row_path(repeat.name, index, child.name))
+                self.relevant.add(answer_path(repeat.name, index, child.name))
                 if child.type == "calculate":
                     self.store(row, child.name, self.calculate(child, env))
             else:
@@ -224,7 +221,7 @@ class _Run:
             repeat = self.defn.questions[question.repeat]
             for index, row in enumerate(self.rows.get(repeat.name, [])):
                 env = _RowEnv(self.top, repeat, row)
-                self.check_one(question, row, row_path(repeat.name, index, question.name), env, submit)
+                self.check_one(question, row, answer_path(repeat.name, index, question.name), env, submit)
 
     def check_one(self, question: Question, holder: dict[str, Any], path: str, env: Mapping[str, Any],
                   submit: bool) -> None:
@@ -247,7 +244,8 @@ class _Run:
         cut-off row does not count)."""
         kept = {}
         for path in self.paths_in_order():
-            applies = path in self.relevant or ("." not in path and path.split("[")[0] in self.relevant)
+            parts = parse_path(path)
+            applies = path in self.relevant or (parts is not None and parts.is_row and parts.name in self.relevant)
             if path in self.errors and applies:
                 kept[path] = self.errors[path]
         return kept
@@ -258,9 +256,9 @@ class _Run:
                 continue
             yield name
             for index in range(len(self.rows.get(name, []))):
-                yield row_path(name, index)
+                yield answer_path(name, index)
                 for child in question.children:
-                    yield row_path(name, index, child.name)
+                    yield answer_path(name, index, child.name)
 
     def output(self) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -26,13 +26,14 @@ from survey_app.core.questionnaire.problems import (
     question_place,
     section_place,
 )
+from survey_app.core.questionnaire.quality import read_quality
 from survey_app.core.questionnaire.values import AnswerValueError, coerce_value
 
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 FORM_ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 _LABEL_REFERENCE = re.compile(r"\$\{([^}]*)\}")
 
-_TOP_KEYS = {"form_id", "title", "version", "description", "choices", "sections"}
+_TOP_KEYS = {"form_id", "title", "version", "description", "choices", "sections", "quality"}
 _SECTION_KEYS = {"name", "label", "relevant", "questions"}
 _COMMON_KEYS = {"name", "type", "label", "hint", "relevant", "appearance"}
 _ANSWER_KEYS = {"required", "constraint", "constraint_message", "default", "read_only"}
@@ -89,6 +90,7 @@ class _Builder:
         self.read_choice_lists(data.get("choices"))
         sections = self.read_sections(data.get("sections"))
         self.check_references(sections)
+        quality = read_quality(data.get("quality"), self.questions, self.add)
         order: tuple[str, ...] = ()
         if not self.problems:
             order, cycle_problems = evaluation_order(sections, self.questions, self.source)
@@ -97,7 +99,7 @@ class _Builder:
             raise DefinitionError(self.problems)
         return Definition(form_id=form_id, title=title, version=version, description=description,
                           sections=tuple(sections), choice_lists=self.choice_lists, questions=self.questions,
-                          evaluation_order=order, source=self.source)
+                          evaluation_order=order, source=self.source, quality=quality)
 
     def required_string(self, data: dict, key: str) -> str | None:
         value = data.get(key)

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from survey_app.core.expressions import Expression
+from survey_app.core.questionnaire.quality import DEFAULT_QUALITY, QualitySettings
 
 ANSWER_TYPES = ("integer", "decimal", "text", "select_one", "select_multiple", "date")
 QUESTION_TYPES = ANSWER_TYPES + ("note", "calculate", "repeat")
@@ -133,6 +134,7 @@ class Definition:
     questions: dict[str, Question]  # every question in document order, repeat children included
     evaluation_order: tuple[str, ...]  # section and question names, dependencies first
     source: str = field(default="")
+    quality: QualitySettings = DEFAULT_QUALITY  # the quality flags' income question and thresholds
 
     @property
     def calculation_order(self) -> tuple[str, ...]:
@@ -153,6 +155,8 @@ class Definition:
             for list_name, choices in self.choice_lists.items()
         }
         data["sections"] = [section.to_data() for section in self.sections]
+        if self.quality != DEFAULT_QUALITY:
+            data["quality"] = self.quality.to_data()
         return data
 
     @cached_property

@@ -183,7 +183,7 @@ class _Builder(ParameterReading, OutcomeOrder):
         if not ok or optional is None:
             return None
         required = tuple(sorted(name for name in expression.references if name not in optional))
-        expression.compiled  # compile while loading, not on the first household scored  # noqa: B018
+        expression.compiled  # compile while loading, not on the first household scored
         return Check(source, expression, optional, required)
 
     def reference_problem(self, name: str, allow_outcomes: bool) -> str | None:

@@ -208,3 +208,39 @@ class ScoreResult:
             outcomes=tuple(OutcomeResult.from_data(item) for item in data["outcomes"]),
             parameters=dict(data.get("parameters", {})), today=data.get("today"),
         )
+
+
+CRITERION_LABELS = {True: "Đạt", False: "Không đạt", None: "Chưa xác định"}
+
+
+@dataclass(frozen=True)
+class OutcomeLine:
+    label: str
+    status: str
+    status_label: str
+    criteria: list[tuple[str, str]]  # (criterion label, "Đạt" / "Không đạt" / "Chưa xác định")
+
+
+@dataclass(frozen=True)
+class Classification:
+    """A stored classification as text, as the household page and the printed sheet show it."""
+
+    title: str
+    population: str
+    outcomes: list[OutcomeLine]
+
+
+def classification(title: str, score: ScoreResult) -> Classification:
+    """The outcomes a reader sees (internal ones left out), each with its criteria; a provisional "not met" says so."""
+    population = "Thuộc đối tượng" if score.in_population else (
+        "Chưa xác định" if score.in_population is None else "Không thuộc đối tượng")
+    lines = []
+    for outcome in score.outcomes:
+        if outcome.internal:
+            continue
+        status_label = STATUS_LABELS[outcome.status]
+        if outcome.status != MET and outcome.status != NOT_IN_POPULATION and not outcome.determined:
+            status_label += " (tạm tính, thiếu dữ liệu)"
+        lines.append(OutcomeLine(outcome.label, outcome.status, status_label,
+                                 [(c.label, CRITERION_LABELS[c.held]) for c in outcome.criteria]))
+    return Classification(title, population, lines)
