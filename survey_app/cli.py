@@ -84,19 +84,6 @@ def areas_move(code, new_parent_code):
     click.echo(f"Đã chuyển {code} vào {new_parent_code}.")
 
 
-@click.command("seed-demo")
-def seed_demo_command():
-    """Load the demo data (once; running it again changes nothing)."""
-    from .demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
-
-    with transaction() as session:
-        loaded = seed_demo(session)
-    click.echo("Đã nạp dữ liệu mẫu." if loaded else "Dữ liệu mẫu đã có sẵn, không nạp lại.")
-    click.echo(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):")
-    for username, what in DEMO_LOGINS:
-        click.echo(f"  {username:10s} {what}")
-
-
 def register_cli(app: Flask) -> None:
     from .auth.cli import users_cli
     from .demo.cli import demo_cli, seed_demo_command

@@ -29,7 +29,7 @@ from survey_app.models import Area, Household, Job
 from survey_app.printing import STATIC_ROOT, StaticOnlyURLFetcher, make_print_environment, render_pdf
 from survey_app.printing.render import DEFAULT_BASE_URL, render_template_html
 
-from .sheet import UnknownRound, sheet_context
+from .sheet import UnknownRound, sheet_context, village_letterhead
 
 SHEET_TEMPLATE = "print/household_sheet.html"
 COVER_TEMPLATE = "print/booklet_cover.html"
@@ -45,13 +45,10 @@ def booklet_households(session: Session, village: Area, codes: list[str] | None)
 
 def cover_context(village: Area, rows: list[dict[str, str]], round_name: str | None, today: dt.date,
                   selection: bool) -> dict[str, Any]:
-    commune = village.parent
     return {
         "document_title": f"Tập hồ sơ hộ — {village.display_name}",
         "running_id": f"Tập hồ sơ hộ: {village.display_name}",
-        "issuer_parent": f"UBND {commune.display_name}" if commune is not None else "",
-        "issuer": village.display_name,
-        "place": commune.name if commune is not None else village.name,
+        **village_letterhead(village),
         "today": today,
         "village_name": village.display_name,
         "area_line": ", ".join(a.display_name for a in _chain(village)),

@@ -186,13 +186,20 @@ def review_state(session: Session, submission: Submission | None) -> list[tuple[
     return rows
 
 
+def village_letterhead(village: Area) -> dict[str, str]:
+    """The issuing body at the top of a village's documents (the commune's People's Committee, then the village)
+    and the place written before the date."""
+    commune = village.parent
+    return {"issuer_parent": f"UBND {commune.display_name}" if commune is not None else "",
+            "issuer": village.display_name, "place": commune.name if commune is not None else village.name}
+
+
 def sheet_context(session: Session, household: Household, *, round_code: str | None = None,
                   today: dt.date | None = None) -> dict[str, Any]:
     """The template context of ``print/household_sheet.html`` (raises ``UnknownRound``)."""
     today = today or vietnam_today()
     survey_round, submission = pick_submission(session, household, round_code)
     village = household.village
-    commune = village.parent
     chain = area_chain(village)
     sections: list[AnswerSection] = []
     results: list[Classification] = []
@@ -215,9 +222,7 @@ def sheet_context(session: Session, household: Household, *, round_code: str | N
     return {
         "document_title": f"Hồ sơ hộ {household.code} — {household.head_name}",
         "running_id": f"Mã hộ: {household.code}",
-        "issuer_parent": f"UBND {commune.display_name}" if commune is not None else "",
-        "issuer": village.display_name,
-        "place": commune.name if commune is not None else village.name,
+        **village_letterhead(village),
         "today": today,
         "household": {"code": household.code, "head_name": household.head_name},
         "round_name": survey_round.name if survey_round else None,
