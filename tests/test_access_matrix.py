@@ -175,7 +175,7 @@ def surveyed(world, session, tmp_path, monkeypatch):
     print job on each side, and PDF rendering stubbed (the matrix checks who gets through, not the PDF)."""
     from survey_app.jobs.service import create_job
     from survey_app.printing import views as paper_views
-    from tests.support.paper import campaign_round, submit_household
+    from tests.support.printing import campaign_round, submit_household
 
     survey_round = campaign_round(session)
     inside = submit_household(session, world.users["dieutra"], world.households["in"], survey_round)

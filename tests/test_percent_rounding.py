@@ -22,7 +22,7 @@ from survey_app.core.formatting import (
     round_half_up,
 )
 from tests.conftest import login
-from tests.support.paper import campaign_round, submit_household
+from tests.support.printing import campaign_round, submit_household
 from tests.support.surveys import complete_household_answers
 
 # -- the function ------------------------------------------------------------------------------------------------

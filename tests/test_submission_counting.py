@@ -23,7 +23,7 @@ from survey_app.submissions import (
     save_submission,
 )
 from tests.conftest import csrf_token, login
-from tests.support.paper import campaign_round
+from tests.support.printing import campaign_round
 from tests.support.surveys import complete_household_answers, new_uuid
 
 T0 = datetime(2024, 5, 10, 8, tzinfo=timezone.utc)

@@ -8,7 +8,7 @@ import pytest
 
 from survey_app.printing import booklet
 from tests.conftest import csrf_token, login
-from tests.support.paper import (
+from tests.support.printing import (
     PRINT_DAY,
     campaign_round,
     have_poppler,
