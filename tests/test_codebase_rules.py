@@ -39,7 +39,9 @@ def test_core_imports_neither_flask_nor_the_database(path):
 
 
 def test_no_module_is_over_400_lines():
-    long = {str(p.relative_to(PACKAGE)): n for p in _modules(PACKAGE)
+    root = PACKAGE.parent
+    paths = [p for folder in ("survey_app", "tests", "bench", "migrations") for p in _modules(root / folder)]
+    long = {str(p.relative_to(root)): n for p in paths
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, f"modules over {MAX_LINES} lines: {long}"
 

@@ -8,16 +8,10 @@ import pytest
 
 from survey_app.printing import booklet
 from tests.conftest import csrf_token, login
-from tests.support.printing import (
-    PRINT_DAY,
-    campaign_round,
-    have_poppler,
-    pdf_pages,
-    pdf_text,
-    submit_household,
-)
+from tests.support.pdf import have_poppler, pdf_pages, pdf_text
+from tests.support.printing import PRINT_DAY, campaign_round, submit_household
 
-pytestmark = pytest.mark.skipif(not have_poppler(), reason="poppler-utils (pdftotext, pdfunite) is not installed")
+pytestmark = pytest.mark.skipif(not have_poppler(("pdftotext", "pdfinfo", "pdfunite")), reason="poppler-utils (pdftotext, pdfunite) is not installed")
 
 
 class RecordingProgress:

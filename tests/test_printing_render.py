@@ -8,7 +8,6 @@ import datetime as dt
 import os
 import shutil
 import socket
-import subprocess
 from pathlib import Path
 
 import jinja2
@@ -23,12 +22,7 @@ from survey_app.printing import (
     render_template_html,
     render_template_pdf,
 )
-
-POPPLER = ("pdftotext", "pdffonts", "pdftoppm", "pdfinfo")
-needs_poppler = pytest.mark.skipif(
-    any(shutil.which(tool) is None for tool in POPPLER),
-    reason="poppler-utils (pdftotext, pdffonts, pdftoppm, pdfinfo) is not installed: apt-get install poppler-utils",
-)
+from tests.support.pdf import needs_poppler, page_count, page_texts, run, write_pdf
 
 SHIPPED_FONT_FAMILY = "Survey-Print-Serif"
 
@@ -128,30 +122,6 @@ def sample(env):
     fetcher = StaticOnlyURLFetcher(STATIC_ROOT)
     pdf = render_template_pdf(env, "sample.html", sample_context(), STATIC_ROOT, url_fetcher=fetcher)
     return pdf, fetcher
-
-
-def write_pdf(pdf: bytes, folder: Path, name: str = "doc.pdf") -> Path:
-    path = folder / name
-    path.write_bytes(pdf)
-    return path
-
-
-def run(*command: str) -> str:
-    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=60).stdout
-
-
-def page_count(path: Path) -> int:
-    for line in run("pdfinfo", str(path)).splitlines():
-        if line.startswith("Pages:"):
-            return int(line.split()[1])
-    raise AssertionError("pdfinfo printed no page count")
-
-
-def page_texts(path: Path) -> list[str]:
-    return [
-        run("pdftotext", "-f", str(page), "-l", str(page), "-layout", str(path), "-")
-        for page in range(1, page_count(path) + 1)
-    ]
 
 
 def squeeze(text: str) -> str:

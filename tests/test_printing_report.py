@@ -7,7 +7,8 @@ from survey_app.models import OutcomeTarget
 from survey_app.printing import STATIC_ROOT, make_print_environment, render_template_pdf
 from survey_app.printing.report import report_context
 from tests.conftest import login
-from tests.support.printing import PRINT_DAY, campaign_round, have_poppler, pdf_text, submit_household
+from tests.support.pdf import have_poppler, pdf_text
+from tests.support.printing import PRINT_DAY, campaign_round, submit_household
 from tests.support.surveys import complete_household_answers
 
 pytestmark = pytest.mark.skipif(not have_poppler(), reason="poppler-utils (pdftotext) is not installed")

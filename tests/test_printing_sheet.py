@@ -6,7 +6,8 @@ import pytest
 from survey_app.printing import STATIC_ROOT, StaticOnlyURLFetcher, make_print_environment, render_template_pdf
 from survey_app.printing.sheet import sheet_context
 from tests.conftest import login
-from tests.support.printing import PRINT_DAY, campaign_round, have_poppler, pdf_pages, pdf_text, submit_household
+from tests.support.pdf import have_poppler, pdf_pages, pdf_text
+from tests.support.printing import PRINT_DAY, campaign_round, submit_household
 from tests.support.surveys import complete_household_answers
 
 pytestmark = pytest.mark.skipif(not have_poppler(), reason="poppler-utils (pdftotext) is not installed")

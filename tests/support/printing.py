@@ -2,8 +2,6 @@
 households with submitted (scored) answers. Holds no tests."""
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -35,22 +33,3 @@ def submit_household(session, user, household, survey_round, answers: dict | Non
         answers=answers if answers is not None else complete_household_answers(), submit=True),
         today="2024-06-01")
     return outcome.submission
-
-
-def pdf_text(pdf: bytes, tmp_path: Path, name: str = "doc", *, layout: bool = True) -> str:
-    """The PDF's text as `pdftotext` extracts it (`-layout`: lines as printed)."""
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(pdf)
-    command = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
-    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
-
-
-def pdf_pages(pdf: bytes, tmp_path: Path, name: str = "doc") -> int:
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(pdf)
-    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
-    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-
-
-def have_poppler() -> bool:
-    return shutil.which("pdftotext") is not None and shutil.which("pdfinfo") is not None
