@@ -3,6 +3,7 @@ Flask nor the database, and no module grows past 400 lines."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,20 @@ def test_relative_imports_are_resolved(tmp_path):
     module.parent.mkdir(parents=True)
     module.write_text("from ..models import Submission\nfrom .formatting import format_int\n", encoding="utf-8")
     assert _imported(module, tmp_path / "survey_app") == {"survey_app.models", "survey_app.core.formatting"}
+
+
+ONE_DEFINITION = {
+    "the local time zone": r"ZoneInfo\(",
+    "today in Vietnam": r"def vietnam_today\b",
+    "the answer-path format": r"def answer_path\b",
+    "the permission table": r"^PERMISSIONS\b",
+    "a list of roles": r"\(\s*[\"']admin[\"'],\s*[\"']supervisor[\"']",
+}
+
+
+@pytest.mark.parametrize("concept", ONE_DEFINITION)
+def test_one_definition_of(concept):
+    pattern = re.compile(ONE_DEFINITION[concept], re.M)
+    found = [f"{p.relative_to(PACKAGE)}:{text[:m.start()].count(chr(10)) + 1}"
+             for p in _modules(PACKAGE) for text in [p.read_text(encoding="utf-8")] for m in pattern.finditer(text)]
+    assert len(found) == 1, f"{concept} is defined in {found}"

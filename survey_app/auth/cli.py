@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ..commands import fail, transaction
+from ..models import ROLES
 
 users_cli = AppGroup("users", help="Accounts.")
 
@@ -23,7 +24,7 @@ def _read_password() -> str:
 
 @users_cli.command("create")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["admin", "supervisor", "enumerator", "viewer"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--area", "areas", multiple=True, required=True, help="Area code; repeat for several.")
 @click.option("--name", "full_name", default="", help="Full name.")
 def users_create(username, role, areas, full_name):

@@ -44,7 +44,7 @@ class User(Base):
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     __table_args__ = (
-        CheckConstraint("role IN ('admin', 'supervisor', 'enumerator', 'viewer')", name="role_known"),
+        CheckConstraint(f"role IN ({', '.join(repr(role) for role in ROLES)})", name="role_known"),
         CheckConstraint("failed_logins >= 0", name="failed_logins_non_negative"),
     )
 
