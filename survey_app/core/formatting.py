@@ -13,8 +13,9 @@ Rules shared by every formatter here:
   templates never show "None".
 * A value that rounds to zero never prints a minus sign ("-0,0" becomes "0,0").
 * Every percentage the product computes (report page, PDF report, API, CSV and XLSX exports) goes through
-  :func:`percent_value`: half up to one decimal, from the exact fraction count/denominator (1/16 = 6,25% -> 6,3%),
-  never from a float percentage. The printed form (:func:`format_percent`) and the number carried by the API and
+  :func:`percent_value`: from the exact fraction count/denominator, never from a float percentage; by default half
+  up to one decimal (1/16 = 6,25% -> 6,3%), or as the round's :class:`PercentRule` says (decimals, and rounding
+  or truncation: 1.714/2.598 prints 66,0% rounded, 65,9% truncated). The printed form (:func:`format_percent`) and the number carried by the API and
   the spreadsheets (:func:`as_number`) are both built on it, so they cannot disagree.
 
 Pure Python: no Flask, no database.
@@ -27,6 +28,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Real
+from typing import NamedTuple
 
 from .clock import local_date, to_local
 
@@ -134,6 +136,62 @@ def round_half_up(value: Number | Fraction, digits: int = 1) -> Decimal:
     return Decimal(f"{sign}{whole}e-{digits}")
 
 
+def truncate(value: Number | Fraction, digits: int = 1) -> Decimal:
+    """``value`` cut (toward zero) to ``digits`` decimals, exactly: ``truncate(Fraction(1714 * 100, 2598)) ->
+    Decimal("65.9")`` (65,97…), the way some of the province's own tables print a rate. Never ``-0``."""
+    if digits < 0:
+        raise ValueError("digits must be 0 or more")
+    exact = _exact(value)
+    scaled = abs(exact) * 10**digits
+    whole = scaled.numerator // scaled.denominator
+    sign = "-" if exact < 0 and whole else ""
+    return Decimal(f"{sign}{whole}e-{digits}")
+
+
+PERCENT_METHODS = {"round": round_half_up, "truncate": truncate}
+"""How a percentage is brought to its decimals: ``round`` half up (away from zero), ``truncate`` toward zero."""
+PERCENT_METHOD_LABELS = {"round": "làm tròn", "truncate": "bỏ phần thừa (không làm tròn)"}
+
+
+class PercentRule(NamedTuple):
+    """How one report prints its percentages: ``digits`` decimals, by ``method`` (``round`` or ``truncate``).
+
+    A round carries its rule; every place that report appears (page, PDF, API, CSV, XLSX) uses it, by passing it
+    after the counts: ``format_ratio(count, denominator, *rule)``."""
+
+    digits: int = 1
+    method: str = "round"
+
+    @property
+    def label(self) -> str:
+        """``"1 chữ số thập phân, làm tròn"``."""
+        return f"{self.digits} chữ số thập phân, {PERCENT_METHOD_LABELS[self.method]}"
+
+    @property
+    def setting(self) -> str:
+        """The rule as a round setting or a CLI option: ``"1:round"``, ``"1:truncate"``."""
+        return f"{self.digits}:{self.method}"
+
+    @classmethod
+    def parse(cls, text: str) -> PercentRule:
+        """``"1:truncate"`` -> ``PercentRule(1, "truncate")``; ValueError unless 0–3 decimals and a known method."""
+        digits, _, method = (text or "").strip().partition(":")
+        if not digits.isdigit() or int(digits) > MAX_PERCENT_DIGITS or method not in PERCENT_METHODS:
+            raise ValueError(text)
+        return cls(int(digits), method)
+
+
+DEFAULT_PERCENT_RULE = PercentRule()
+MAX_PERCENT_DIGITS = 3
+
+
+def _percent_method(method: str):
+    try:
+        return PERCENT_METHODS[method]
+    except KeyError:
+        raise ValueError(f"unknown percent method {method!r}") from None
+
+
 def _fraction_percent(count: Number | None, denominator: Number | None) -> Fraction | None:
     if count is None or denominator is None:
         return None
@@ -143,20 +201,22 @@ def _fraction_percent(count: Number | None, denominator: Number | None) -> Fract
     return _exact(count) * 100 / denominator_exact
 
 
-def percent_value(count: Number | None, denominator: Number | None, digits: int = 1) -> Decimal | None:
+def percent_value(count: Number | None, denominator: Number | None, digits: int = 1,
+                  method: str = "round") -> Decimal | None:
     """THE rounding of every percentage the product prints or exports: ``count`` as a percentage of
     ``denominator``, computed exactly and rounded half up (away from zero) to ``digits`` decimals.
 
     ``(1, 16) -> Decimal("6.3")`` (6,25 exactly), ``(5, 16) -> Decimal("31.3")``, ``(1, 8) -> Decimal("12.5")``,
     ``(0, 7) -> Decimal("0.0")``. ``None`` when the denominator is 0 or either value is unknown: a rate over no
-    household is not 0 %, it does not exist.
+    household is not 0 %, it does not exist. A report whose rule says ``truncate`` cuts instead:
+    ``(1714, 2598, 1, "truncate") -> Decimal("65.9")`` where rounding gives 66,0.
     """
     exact = _fraction_percent(count, denominator)
-    return None if exact is None else round_half_up(exact, digits)
+    return None if exact is None else _percent_method(method)(exact, digits)
 
 
 def percent_change_value(count: Number | None, denominator: Number | None, previous_count: Number | None,
-                         previous_denominator: Number | None, digits: int = 1) -> Decimal | None:
+                         previous_denominator: Number | None, digits: int = 1, method: str = "round") -> Decimal | None:
     """Change in percentage points from ``previous_count/previous_denominator`` to ``count/denominator``: the exact
     difference of the two fractions, rounded like :func:`percent_value`; ``None`` if either rate does not exist.
     ``(1, 16, 0, 8) -> Decimal("6.3")``."""
@@ -164,7 +224,7 @@ def percent_change_value(count: Number | None, denominator: Number | None, previ
     before = _fraction_percent(previous_count, previous_denominator)
     if now is None or before is None:
         return None
-    return round_half_up(now - before, digits)
+    return _percent_method(method)(now - before, digits)
 
 
 def as_number(value: Decimal | None) -> float | None:
@@ -173,31 +233,31 @@ def as_number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def format_percent(count: Number | None, denominator: Number | None, digits: int = 1) -> str:
+def format_percent(count: Number | None, denominator: Number | None, digits: int = 1, method: str = "round") -> str:
     """``count`` as a percentage of ``denominator``: ``(1714, 2598) -> "66,0%"``, ``(1, 16) -> "6,3%"``.
 
     The printed form of :func:`percent_value`; ``MISSING`` ("—") when the denominator is 0 or a value is unknown.
     """
-    value = percent_value(count, denominator, digits)
+    value = percent_value(count, denominator, digits, method)
     return MISSING if value is None else _group(value, digits) + "%"
 
 
 def format_percent_change(count: Number | None, denominator: Number | None, previous_count: Number | None,
-                          previous_denominator: Number | None, digits: int = 1) -> str:
+                          previous_denominator: Number | None, digits: int = 1, method: str = "round") -> str:
     """The printed form of :func:`percent_change_value`, signed: ``"+6,3"``, ``"-0,6"``, ``"0,0"``; ``MISSING``
     when either rate does not exist."""
-    value = percent_change_value(count, denominator, previous_count, previous_denominator, digits)
+    value = percent_change_value(count, denominator, previous_count, previous_denominator, digits, method)
     if value is None:
         return MISSING
     return ("+" if value > 0 else "") + _group(value, digits)
 
 
-def format_ratio(count: Number | None, denominator: Number | None, digits: int = 1) -> str:
+def format_ratio(count: Number | None, denominator: Number | None, digits: int = 1, method: str = "round") -> str:
     """How the campaign reports print an outcome: ``(1714, 2598) -> "1.714/2.598 (66,0%)"``.
 
     With a zero denominator the percentage part is ``(—)``: ``"0/0 (—)"``.
     """
-    percent = format_percent(count, denominator, digits)
+    percent = format_percent(count, denominator, digits, method)
     return f"{format_int(count)}/{format_int(denominator)} ({percent})"
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import review_states
 from ..core.clock import utc_now
+from ..core.formatting import MAX_PERCENT_DIGITS, PERCENT_METHODS, PercentRule
 from .accounts import User
 from .areas import Area
 from .base import Base, JSONType
@@ -83,12 +85,24 @@ class SurveyRound(Base):
     period_end: Mapped[date]
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     count_only_approved: Mapped[bool] = mapped_column(Boolean, default=True)
+    # How the round's reports print percentages (core.formatting.PercentRule): decimals, round or truncate.
+    percent_digits: Mapped[int] = mapped_column(SmallInteger, default=1)
+    percent_method: Mapped[str] = mapped_column(String(10), default="round")
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     areas: Mapped[list[Area]] = relationship(secondary=round_area, order_by="Area.path")
 
-    __table_args__ = (CheckConstraint("period_end >= period_start", name="period_ordered"),)
+    __table_args__ = (
+        CheckConstraint("period_end >= period_start", name="period_ordered"),
+        CheckConstraint(f"percent_digits BETWEEN 0 AND {MAX_PERCENT_DIGITS}", name="percent_digits_range"),
+        CheckConstraint(f"percent_method IN ({', '.join(repr(m) for m in PERCENT_METHODS)})",
+                        name="percent_method_known"),
+    )
+
+    @property
+    def percent_rule(self) -> PercentRule:
+        return PercentRule(self.percent_digits, self.percent_method)
 
     @property
     def year(self) -> int:

@@ -33,13 +33,14 @@ def _issuer(area: Area) -> tuple[str, str]:
 
 def _context(report: RoundReport, today: dt.date) -> dict[str, Any]:
     rollup, survey_round, area = report.rollup, report.survey_round, report.area
+    rule = report.percent_rule
     total = rollup.total
     rows = []
     for index, outcome in enumerate(total.outcomes, start=1):
-        rows.append([str(index), outcome.label, format_ratio(outcome.count, outcome.population),
+        rows.append([str(index), outcome.label, format_ratio(outcome.count, outcome.population, *rule),
                      outcome.target.text if outcome.target else "—", TARGET_VERDICTS[outcome.met]])
     child_rows = [[child.area.name, format_int(child.denominator)]
-                  + [format_ratio(o.count, o.population) for o in child.outcomes] for child in rollup.children]
+                  + [format_ratio(o.count, o.population, *rule) for o in child.outcomes] for child in rollup.children]
     issuer_parent, issuer = _issuer(area)
     counting = ("phiếu đã được duyệt" if survey_round.count_only_approved
                 else "mọi phiếu đã gửi (chưa bị trả lại, chưa bị loại)")
@@ -56,14 +57,15 @@ def _context(report: RoundReport, today: dt.date) -> dict[str, Any]:
         "period": f"{survey_round.name} (từ ngày {format_date_vn(survey_round.period_start)} "
                   f"đến ngày {format_date_vn(survey_round.period_end)})",
         "ruleset": f"{report.version.title} (phiên bản {report.version.version})",
+        "percent_rule": rule.label,
         "counting": counting,
         "denominator": format_int(total.denominator),
         "rows": rows,
-        "chart": outcome_chart(total, f"Kết quả so với chỉ tiêu — {area.display_name}"),
+        "chart": outcome_chart(total, f"Kết quả so với chỉ tiêu — {area.display_name}", rule),
         "child_columns": ["Địa bàn", "Hộ thuộc đối tượng"] + [o.label for o in total.outcomes],
         "child_rows": child_rows,
         "child_total": ["Tổng cộng", format_int(total.denominator)]
-                       + [format_ratio(o.count, o.population) for o in total.outcomes],
+                       + [format_ratio(o.count, o.population, *rule) for o in total.outcomes],
         "signatures": [{"title": "Người lập báo cáo"},
                        {"title": f"TM. Ủy ban nhân dân {area.level}".strip(), "hint": "(Ký tên, đóng dấu)"}],
     }

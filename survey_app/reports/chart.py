@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from survey_app.core.formatting import format_percent
+from survey_app.core.formatting import DEFAULT_PERCENT_RULE, PercentRule, format_percent
 from survey_app.reports.rollup import AreaFigures
 
 LABEL_WIDTH = 330
@@ -17,7 +17,7 @@ def _shorten(text: str, limit: int = 52) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def outcome_chart(figures: AreaFigures, title: str) -> Markup:
+def outcome_chart(figures: AreaFigures, title: str, rule: PercentRule = DEFAULT_PERCENT_RULE) -> Markup:
     rows = figures.outcomes
     height = TOP + ROW * len(rows) + 26
     width = LABEL_WIDTH + BAR_WIDTH + 90
@@ -38,7 +38,7 @@ def outcome_chart(figures: AreaFigures, title: str) -> Markup:
                      f"<title>{escape(outcome.label)}</title>{escape(_shorten(outcome.label))}</text>")
         parts.append(f'<rect x="{LABEL_WIDTH}" y="{y + 5}" width="{BAR_WIDTH * percent / 100:.1f}" height="18" '
                      f'fill="{colour}" rx="2"/>')
-        value = format_percent(outcome.count, outcome.population)
+        value = format_percent(outcome.count, outcome.population, *rule)
         parts.append(f'<text x="{LABEL_WIDTH + BAR_WIDTH * percent / 100 + 5:.1f}" y="{y + 18}" font-size="12" '
                      f'fill="#1f2933">{escape(value)}</text>')
         if outcome.target is not None:

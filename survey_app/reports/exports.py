@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey_app.core.formatting import as_number, percent_value
+from survey_app.core.formatting import PercentRule, as_number, percent_value
 from survey_app.core.scoring import STATUS_LABELS
 from survey_app.models import Area, EthnicGroup, Household, HouseholdResult
 from survey_app.reports.report import RoundReport, result_set
@@ -28,7 +28,7 @@ HELD_LABELS = {True: "Đạt", False: "Không đạt", None: "Chưa xác định
 
 def table_rows(report: RoundReport) -> Iterator[list]:
     """The report table: a header row, the area, then each child area; numbers as numbers (the percentage is
-    `percent_value`'s, the same as the page and the API: 1/16 -> 6.3)."""
+    `percent_value`'s under the round's percent rule, the same as the page and the API: 1/16 -> 6.3)."""
     outcomes = report.rollup.total.outcomes
     header = ["Mã địa bàn", "Địa bàn", "Cấp", "Mẫu số (hộ)"]
     for o in outcomes:
@@ -36,13 +36,13 @@ def table_rows(report: RoundReport) -> Iterator[list]:
                    f"{o.label} — chỉ tiêu", f"{o.label} — đạt chỉ tiêu"]
     yield header
     for figures in [report.rollup.total, *report.rollup.children]:
-        yield _figures_row(figures)
+        yield _figures_row(figures, report.percent_rule)
 
 
-def _figures_row(figures: AreaFigures) -> list:
+def _figures_row(figures: AreaFigures, rule: PercentRule) -> list:
     row = [figures.area.code, figures.area.name, figures.area.level, figures.denominator]
     for o in figures.outcomes:
-        row += [o.count, o.population, as_number(percent_value(o.count, o.population)),
+        row += [o.count, o.population, as_number(percent_value(o.count, o.population, *rule)),
                 o.target.text if o.target else "", {True: "Đạt", False: "Chưa đạt", None: ""}[o.met]]
     return row
 

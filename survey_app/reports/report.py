@@ -8,7 +8,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey_app.core.formatting import as_number, percent_change_value, percent_value
+from survey_app.core.formatting import (
+    DEFAULT_PERCENT_RULE,
+    PercentRule,
+    as_number,
+    percent_change_value,
+    percent_value,
+)
 from survey_app.models import Area, EthnicGroup, OutcomeTarget, RoundRuleset, RulesetVersion, SurveyRound
 from survey_app.reports.rollup import AreaFigures, AreaRef, OutcomeSpec, ResultSet, Rollup, Target, rollup
 
@@ -23,6 +29,11 @@ class RoundReport:
     area: Area
     rollup: Rollup
     previous_round: SurveyRound | None
+
+    @property
+    def percent_rule(self) -> PercentRule:
+        """How this report prints its percentages: the round's rule, in every place the report appears."""
+        return self.survey_round.percent_rule
 
 
 def area_ref(area: Area) -> AreaRef:
@@ -94,7 +105,7 @@ def build_report(session: Session, survey_round: SurveyRound, area: Area, *, rul
     return RoundReport(survey_round, link, version, area, figures, previous)
 
 
-def figures_json(figures: AreaFigures) -> dict[str, Any]:
+def figures_json(figures: AreaFigures, rule: PercentRule = DEFAULT_PERCENT_RULE) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if figures.area is not None:
         data.update(code=figures.area.code, name=figures.area.name, level=figures.area.level)
@@ -106,26 +117,28 @@ def figures_json(figures: AreaFigures) -> dict[str, Any]:
     outcomes = []
     for o in figures.outcomes:
         item = {"id": o.id, "label": o.label, "count": o.count, "population": o.population,
-                "percent": as_number(percent_value(o.count, o.population)),
+                "percent": as_number(percent_value(o.count, o.population, *rule)),
                 "target": None if o.target is None else {"operator": o.target.operator, "percent": o.target.percent},
                 "met": o.met}
         if o.previous_population is not None:
             item["previous"] = {"count": o.previous_count, "population": o.previous_population,
-                                "percent": as_number(percent_value(o.previous_count, o.previous_population)),
+                                "percent": as_number(percent_value(o.previous_count, o.previous_population, *rule)),
                                 "change_points": as_number(percent_change_value(
-                                    o.count, o.population, o.previous_count, o.previous_population))}
+                                    o.count, o.population, o.previous_count, o.previous_population, *rule))}
         outcomes.append(item)
     data["outcomes"] = outcomes
     return data
 
 
 def report_json(report: RoundReport) -> dict[str, Any]:
+    rule = report.percent_rule
     data = {"round": {"code": report.survey_round.code, "name": report.survey_round.name,
-                      "count_only_approved": report.survey_round.count_only_approved},
+                      "count_only_approved": report.survey_round.count_only_approved,
+                      "percent_rule": {"digits": rule.digits, "method": rule.method, "label": rule.label}},
             "ruleset": {"ruleset_id": report.version.ruleset_id, "version": report.version.version},
             "previous_round": report.previous_round.code if report.previous_round else None,
-            "area": figures_json(report.rollup.total),
-            "children": [figures_json(child) for child in report.rollup.children]}
+            "area": figures_json(report.rollup.total, rule),
+            "children": [figures_json(child, rule) for child in report.rollup.children]}
     if report.rollup.ethnic is not None:
-        data["ethnic_groups"] = [figures_json(group) for group in report.rollup.ethnic]
+        data["ethnic_groups"] = [figures_json(group, rule) for group in report.rollup.ethnic]
     return data

@@ -58,7 +58,8 @@ def show(round_code: str, area_code: str):
     return render_template(
         "reports/show.html", report=report, rollup=report.rollup, ethnic=ethnic, rounds=scored_rounds(db.session),
         rulesets=round_rulesets(db.session, report.survey_round.id), breadcrumbs=breadcrumbs,
-        chart=outcome_chart(report.rollup.total, f"Kết quả so với chỉ tiêu — {report.area.name}"))
+        chart=outcome_chart(report.rollup.total, f"Kết quả so với chỉ tiêu — {report.area.name}",
+                            report.percent_rule), percent=report.percent_rule)
 
 
 def _ancestors(area: Area) -> list[Area]:

@@ -87,7 +87,9 @@ def questionnaires_import(file: Path, out: Path | None, force: bool, also_load: 
 @click.option("--area", "areas", multiple=True, required=True, help="Area code; repeat for several.")
 @click.option("--series", default="", help="Series that compares year on year, e.g. ra_soat.")
 @click.option("--count-all", is_flag=True, help="Reports count every current submission, not only approved ones.")
-def rounds_create(code, name, form_id, version, start, end, areas, series, count_all):
+@click.option("--percent", "percent_rule", default="1:round", show_default=True,
+              help="How reports print percentages: DECIMALS:round or DECIMALS:truncate (0-3 decimals).")
+def rounds_create(code, name, form_id, version, start, end, areas, series, count_all, percent_rule):
     """Create an open survey round."""
     from sqlalchemy import select
 
@@ -104,7 +106,7 @@ def rounds_create(code, name, form_id, version, start, end, areas, series, count
             if qv is None:
                 fail(f"Chưa nạp bảng hỏi '{form_id}'{f' phiên bản {version}' if version else ''}.")
             create_round(session, None, code, name, qv, start, end, list(areas), series,
-                         count_only_approved=not count_all, actor="cli")
+                         count_only_approved=not count_all, percent_rule=percent_rule, actor="cli")
     except RoundError as err:
         fail("\n".join(err.errors.values()))
     click.echo(f"Đã tạo đợt khảo sát {code}.")

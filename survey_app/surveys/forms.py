@@ -2,9 +2,11 @@
 its field (WTForms' own date and choice errors are English)."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
-from .rounds import FIELD_LABELS
+from ..core.formatting import format_percent
+from .rounds import FIELD_LABELS, PERCENT_RULE_CHOICES
 
 
 class RoundEditForm(FlaskForm):
@@ -14,6 +16,11 @@ class RoundEditForm(FlaskForm):
     areas = StringField("Mã địa bàn (cách nhau bởi dấu phẩy)")
     is_open = BooleanField("Đang mở (điều tra viên được nhập và gửi phiếu)", default=True)
     count_only_approved = BooleanField("Báo cáo chỉ tính phiếu đã duyệt", default=True)
+    percent_rule = SelectField(FIELD_LABELS["percent_rule"], default=PERCENT_RULE_CHOICES[0].setting,
+                               choices=[SelectChoice(rule.setting, f"{rule.label} (ví dụ 1.714/2.598: "
+                                                      f"{format_percent(1714, 2598, *rule)})")
+                                         for rule in PERCENT_RULE_CHOICES],
+                               validate_choice=False)
 
 
 class RoundCreateForm(RoundEditForm):
