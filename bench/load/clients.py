@@ -16,6 +16,7 @@ RETRY_SECONDS = 90.0  # a client gives up on one request after this long (the se
 TIMEOUT = 60.0
 RESEND_EVERY = 8  # an enumerator's 8th, 16th… request re-sends a submission already acknowledged
 API = "/api/v1/submissions"
+BOOKLETS = 6  # booklets one printing supervisor asks for in a run, one after the other
 JOB_LOCATION = re.compile(r"/paper/jobs/(\d+)$")
 
 
@@ -181,16 +182,23 @@ class Supervisor(Client):
             else:
                 self.booklet()
             self.record.finish()
+        deadline = time.monotonic() + RETRY_SECONDS
+        while self.job is not None and time.monotonic() < deadline:  # the last booklet's page shows its end
+            self.poll_job()
+            time.sleep(0.5)
+
+    def poll_job(self) -> None:
+        status, _, data = self.send("GET /paper/jobs/<id>/status", "GET", f"/paper/jobs/{self.job}/status",
+                                    headers=self.browser.cookie_header)
+        if status == 200 and json.loads(data)["state"] in ("done", "failed"):
+            self.job = None
 
     def booklet(self):
-        """Ask for a booklet of a few households (at most two per run), else look at the last one's state."""
+        """Look at the last booklet's state; once it has ended, ask for the next one (``BOOKLETS`` per run)."""
         if self.job is not None:
-            status, _, data = self.send("GET /paper/jobs/<id>/status", "GET", f"/paper/jobs/{self.job}/status",
-                                        headers=self.browser.cookie_header)
-            if status == 200 and json.loads(data)["state"] in ("done", "failed"):
-                self.job = None
-            if self.job is not None or self.booklets >= 2:
-                return
+            self.poll_job()
+        if self.job is not None or self.booklets >= BOOKLETS:
+            return
         p = self.places
         form = [("csrf_token", self.browser.csrf_token), ("village", p.village), ("scope", "selection"),
                 ("round", p.round)] + [("households", code) for code in p.booklet_households]

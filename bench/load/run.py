@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bench.ingest import COMMUNE, ROUND, prepare
 from survey_app.database import make_engine
 from survey_app.demo.seed import DEMO_PASSWORD
-from survey_app.models import Area, Household, Submission, User
+from survey_app.models import Area, Household, Job, Submission, User
 from tests.support.live_server import log_in
 
 from .clients import RESEND_EVERY, Enumerator, Places, Record, Supervisor
@@ -37,6 +37,8 @@ class Result:
     lost: int
     duplicated: int
     server_errors_outside_downtime: int
+    jobs: dict[str, int] = field(default_factory=dict)
+    unanswered_outside_faults: int = 0  # information only: e.g. a keep-alive connection closed by the server
     client_failures: list[str] = field(default_factory=list)
 
     @property
@@ -71,23 +73,23 @@ def _accounts(url: str, enumerators: int) -> tuple[list[str], str, Places]:
         engine.dispose()
 
 
-def check(url: str, acknowledged: set[str]) -> tuple[int, int, int]:
-    """(stored, lost, duplicated) for the acknowledged UUIDs: each must be one row, and each bench household
-    (one per body) must have at most one submission."""
+def check(url: str, acknowledged: set[str]) -> tuple[int, int, int, dict[str, int]]:
+    """(stored, lost, duplicated, jobs by state) for the acknowledged UUIDs: each must be one row, and each
+    bench household (one per body) must have at most one submission."""
     engine = make_engine(url)
     try:
         with Session(engine) as session:
             rows = session.execute(select(Submission.uuid, Submission.household_id)
                                    .join(Household, Submission.household_id == Household.id)
                                    .where(Household.code.like("B%"))).all()
-            assert session.scalar(select(func.count()).select_from(Submission)) >= len(rows)
+            jobs = dict(session.execute(select(Job.state, func.count()).group_by(Job.state)).all())
     finally:
         engine.dispose()
     by_uuid = Counter(uuid for uuid, _ in rows)
     by_household = Counter(household for _, household in rows)
     stored = len(acknowledged & set(by_uuid))
     duplicated = sum(n - 1 for n in by_uuid.values()) + sum(n - 1 for n in by_household.values())
-    return stored, len(acknowledged) - stored, duplicated
+    return stored, len(acknowledged) - stored, duplicated, jobs
 
 
 def run_load(kind: str, requests: int, clients: int, faults: list[tuple[str, float]], *, url: str | None = None,
@@ -125,12 +127,14 @@ def run_load(kind: str, requests: int, clients: int, faults: list[tuple[str, flo
         seconds = time.monotonic() - started
     finally:
         target.stop()
-    stored, lost, duplicated = check(url, record.acknowledged)
+    stored, lost, duplicated, jobs = check(url, record.acknowledged)
     outside = sum(1 for a in record.attempts
                   if a.status is not None and a.status >= 500 and not target.in_downtime(a.started))
+    unanswered = sum(1 for a in record.attempts if a.status is None and not target.during_fault(a.started + a.seconds))
     failures = [f"{type(t).__name__}: {t.failure!r}" for t in threads if t.failure is not None]
     return Result(label or f"{kind} · {'+'.join(n for n, _ in faults) or 'no fault'}", len(threads), seconds, record,
-                  target.events, len(record.acknowledged), stored, lost, duplicated, outside, failures)
+                  target.events, len(record.acknowledged), stored, lost, duplicated, outside, jobs=jobs,
+                  unanswered_outside_faults=unanswered, client_failures=failures)
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -154,8 +158,10 @@ def report(result: Result) -> str:
                      f"{_percentile(answered, 0.95):8.1f}  {dict(sorted(statuses.items()))}")
     errors = Counter("no answer" if a.status is None else str(a.status) for a in record.attempts
                      if a.status is None or a.status >= 400)
-    lines.append(f"  errors by status: {dict(sorted(errors.items())) or 'none'}")
+    lines.append(f"  errors by status: {dict(sorted(errors.items())) or 'none'}; "
+                 f"no answer outside the faults: {result.unanswered_outside_faults}")
     lines += [f"  fault: {event}" for event in result.events]
+    lines.append(f"  booklet jobs by state: {dict(sorted(result.jobs.items())) or 'none'}")
     lines.append(f"  submissions: acknowledged {result.acknowledged}, stored {result.stored}, lost {result.lost}, "
                  f"duplicated {result.duplicated}, never acknowledged {record.unacknowledged}; 5xx outside downtime {result.server_errors_outside_downtime}")
     lines += [f"  CLIENT FAILED: {failure}" for failure in result.client_failures]

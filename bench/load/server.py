@@ -46,6 +46,7 @@ class Target:
                                  secret_key=SECRET_KEY)
         self.starts = 0
         self.downtime: list[tuple[float, float]] = []
+        self.faults: list[tuple[float, float]] = []  # every fault, from the kill until served again
         self.events: list[str] = []
         self.t0 = 0.0  # the load's start (monotonic), set by the driver, for the event times
 
@@ -60,7 +61,13 @@ class Target:
         return self
 
     def stop(self) -> None:
+        """Stop gunicorn, and any job worker still running (detached, it would outlive the bench)."""
         self.server.stop()
+        for pid in self.job_worker_pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def worker_pids(self) -> list[int]:
         master = self.server.process.pid
@@ -75,7 +82,7 @@ class Target:
     def kill_worker(self, at: float) -> None:
         """SIGKILL one gunicorn worker; the master starts another (waited for)."""
         before = self.worker_pids()
-        victim = before[0]
+        victim, killed = before[0], time.monotonic()
         os.kill(victim, signal.SIGKILL)
         deadline = time.monotonic() + RESPAWN_TIMEOUT
         while time.monotonic() < deadline:
@@ -85,6 +92,7 @@ class Target:
             time.sleep(0.05)
         else:
             raise RuntimeError(f"gunicorn did not replace worker {victim} within {RESPAWN_TIMEOUT:.0f} s")
+        self.faults.append((killed, time.monotonic()))
         self.events.append(f"gunicorn worker {victim} SIGKILLed at {at:.1f} s; replaced "
                            f"{time.monotonic() - at - self.t0:.1f} s later")
 
@@ -103,8 +111,12 @@ class Target:
         self.start()
         up = time.monotonic()
         self.downtime.append((down, up))
-        self.events.append(f"server (master, workers) and {len(jobs)} job worker(s) SIGKILLed at {at:.1f} s; "
+        self.faults.append((down, up))
+        self.events.append(f"server (master, workers) and {len(jobs)} job worker process(es) SIGKILLed at {at:.1f} s; "
                            f"answering again {up - down:.1f} s later")
 
     def in_downtime(self, started: float, grace: float = 2.0) -> bool:
         return any(down <= started <= up + grace for down, up in self.downtime)
+
+    def during_fault(self, ended: float, grace: float = 2.0) -> bool:
+        return any(down <= ended <= up + grace for down, up in self.faults)
