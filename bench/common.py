@@ -11,12 +11,13 @@ from survey_app import create_app, migrate
 from survey_app.extensions import db
 
 
-def scratch_database(kind: str) -> str:
-    """A fresh, migrated database: 'sqlite' in a temp dir, or 'postgresql' from BENCH_DATABASE_URL."""
+def scratch_database(kind: str, url: str | None = None) -> str:
+    """A fresh, migrated database: 'sqlite' in a temp dir, or 'postgresql' from BENCH_DATABASE_URL; ``url``
+    names the database instead (a new SQLite file, or a PostgreSQL database whose schema is recreated)."""
     if kind == "sqlite":
-        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-')) / 'bench.sqlite3'}"
+        url = url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-')) / 'bench.sqlite3'}"
     else:
-        url = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/survey_bench")
+        url = url or os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/survey_bench")
         from sqlalchemy import create_engine, text
 
         from survey_app.config import normalise_database_url

@@ -48,15 +48,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(kind: str, requests: int, prefill: int) -> tuple[str, str, list[dict]]:
-    """A fresh database with the demo, `requests` new households in the commune, an enumerator's token and the
-    request bodies (one in ten a repeat)."""
+def prepare(kind: str, requests: int, prefill: int, url: str | None = None) -> tuple[str, str, list[dict]]:
+    """A fresh database with the demo (``url``, else a scratch one), `requests` new households in the commune,
+    an enumerator's token and the request bodies (one in ten a repeat)."""
     from survey_app.auth.service import create_user, issue_token
     from survey_app.demo.answers import build_compositions, draw_answers, tier_of
     from survey_app.models import Area, Household, SurveyRound
     from survey_app.surveys.versions import get_definition
 
-    url = scratch_database(kind)
+    url = scratch_database(kind, url)
     app = bench_app(url)
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
