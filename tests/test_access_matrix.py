@@ -136,6 +136,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("rounds.edit", "POST"): Rule(ADMIN, "/rounds/{round}", ok=OK, form={"name": ""}),
     # the JSON API
     ("api.me", "GET"): Rule(ALL, "/api/v1/me"),
+    ("api.openapi", "GET"): Rule(ALL, "/api/v1/openapi.json"),  # the API document: any account
     ("api.rounds", "GET"): Rule(ALL, "/api/v1/rounds"),
     ("api.households", "GET"): Rule(ALL, "/api/v1/households?area=C1", out="/api/v1/households?area=C2",
                                     override={"dieutra": 404}),

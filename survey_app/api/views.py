@@ -20,4 +20,4 @@ def _authenticate():
     return None
 
 
-from . import households, me, review, rollup, rounds, submissions  # noqa: E402,F401  (routes register on import)
+from . import households, me, openapi, review, rollup, rounds, submissions  # noqa: E402,F401  (routes register on import)

@@ -89,18 +89,25 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             pass
-        reader = csv.reader(io.StringIO(text), dialect)
-        header = next(reader, None)
-        if header is None:
-            raise ImportFailed(["Tệp trống."])
-        names = [_norm(h).lower() for h in header]
-        out = []
-        for values in reader:
-            if not any(_norm(v) for v in values):
-                continue
-            out.append((reader.line_num, {names[i]: _norm(v) for i, v in enumerate(values) if i < len(names)}))
-        return out
+        reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        try:
+            return _csv_rows(reader)
+        except csv.Error as err:  # e.g. a lone carriage return inside a field
+            raise ImportFailed([f"Dòng {reader.line_num}: tệp CSV không đúng định dạng."]) from err
     raise ImportFailed(["Chỉ nhận tệp .csv hoặc .xlsx."])
+
+
+def _csv_rows(reader) -> list[tuple[int, dict[str, str]]]:
+    header = next(reader, None)
+    if header is None:
+        raise ImportFailed(["Tệp trống."])
+    names = [_norm(h).lower() for h in header]
+    out = []
+    for values in reader:
+        if not any(_norm(v) for v in values):
+            continue
+        out.append((reader.line_num, {names[i]: _norm(v) for i, v in enumerate(values) if i < len(names)}))
+    return out
 
 
 def _cell(value) -> str:
