@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Vietnamese stays readable in JSON
     register_extensions(app)
     register_request_lifecycle(app)
+    register_security_headers(app)
     register_template_helpers(app)
     register_blueprints(app)
     register_retries(app)
@@ -55,6 +56,12 @@ def register_request_lifecycle(app: Flask) -> None:
     from .web import register_transaction_boundary
 
     register_transaction_boundary(app, db)
+
+
+def register_security_headers(app: Flask) -> None:
+    from .security_headers import register_security_headers as register
+
+    register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

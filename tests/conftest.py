@@ -53,6 +53,16 @@ def database_url(request, tmp_path_factory):
     return url
 
 
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request):
+    """A browser test fails on any Content-Security-Policy violation (tests/support/browser.py records them)."""
+    yield
+    if "chromium" in request.fixturenames:
+        from tests.support.browser import assert_no_csp_violations
+
+        assert_no_csp_violations(request.getfixturevalue("chromium"))
+
+
 @pytest.fixture(scope="session")
 def _apps():
     return {}

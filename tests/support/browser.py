@@ -11,6 +11,10 @@ Use in a test module::
     def test_x(live_server, tablet_page, world):
         log_in(tablet_page, live_server.url, "dieutra")
 
+Every page of every context opened from the ``chromium`` fixture is watched for Content-Security-Policy
+violations (the console message Chromium prints, and a ``securitypolicyviolation`` listener added before any page
+script): a test that met one fails (the check runs after each test that used ``chromium``, from tests/conftest.py).
+
 The server runs the test app (the ``app`` fixture of tests/conftest.py, so the same database the test sees);
 after the browser changed data, call ``session.rollback()`` (or ``expire_all()``) before reading it in the test.
 """
@@ -40,6 +44,48 @@ CHROMIUM_ARGS = [
 ]
 TABLET = {"width": 768, "height": 1024}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+CSP_MARK = "CSP-VIOLATION"
+CSP_LISTENER = ("document.addEventListener('securitypolicyviolation', function (e) {"
+                f" console.error('{CSP_MARK} ' + e.violatedDirective + ' ' + (e.blockedURI || '') + ' at '"
+                " + (e.sourceFile || document.location.href) + ':' + e.lineNumber); });")
+
+
+class CspWatchedBrowser:
+    """A Playwright browser whose new contexts (and pages) record CSP violations in ``violations``."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.violations: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def _record(self, message) -> None:
+        if CSP_MARK in message.text or "Content Security Policy" in message.text:
+            self.violations.append(message.text)
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", self._record)
+        return context
+
+    def new_page(self, **kwargs):
+        return self.new_context(**kwargs).new_page()
+
+    def take_violations(self) -> list[str]:
+        for context in self._browser.contexts:  # deliver the console messages still on their way
+            for page in context.pages:
+                page.wait_for_timeout(20)
+        found, self.violations = self.violations, []
+        return found
+
+
+def assert_no_csp_violations(browser: CspWatchedBrowser) -> None:
+    found = browser.take_violations()
+    assert not found, "Content-Security-Policy violations in the browser:\n" + "\n".join(found)
 
 
 @dataclass
@@ -76,7 +122,7 @@ def chromium():
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield browser
+            yield CspWatchedBrowser(browser)
         finally:
             browser.close()
 
