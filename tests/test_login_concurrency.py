@@ -1,7 +1,7 @@
 """Parallel wrong logins against a RUNNING server (gunicorn, 2 workers × 4 threads): the attempt counter is one
 atomic statement, so 24 wrong passwords sent at once lock the account after exactly the allowance of checks (the
 review found about 32 guesses checked and no lock). SQLite, and PostgreSQL when TEST_DATABASE_URL is set (in a
-database of its own, ``<that database>_live_login``)."""
+database of its own, ``<that database>_login_live``)."""
 from __future__ import annotations
 
 import os
@@ -42,7 +42,9 @@ def live(request, tmp_path_factory):
         raw = os.environ.get("TEST_DATABASE_URL")
         if not raw:
             pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set (.ci/run sets it)")
-        url = postgres_url = live_postgres_url(raw) + "_login"
+        own = make_url(raw)
+        url = postgres_url = live_postgres_url(own.set(database=f"{own.database}_login")
+                                               .render_as_string(hide_password=False))
         try:
             recreate_postgres_database(postgres_url)
         except Exception as err:  # any connection failure means: skip, visibly
