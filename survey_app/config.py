@@ -57,6 +57,9 @@ def from_environment(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "32")) * 1024 * 1024,
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
+        "LOGIN_DELAY_SECONDS": int(os.environ.get("LOGIN_DELAY_SECONDS", "30")),
+        "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "90")),
         "PAGE_SIZE": 50,
         "FORMS_DIR": os.environ.get("FORMS_DIR", str(Path(__file__).resolve().parent.parent / "forms")),
     }

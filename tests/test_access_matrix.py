@@ -67,6 +67,8 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("auth.logout", "POST"): Rule(ALL, "/logout", ok=302),
     ("auth.account", "GET"): Rule(ALL, "/account"),
     ("auth.account", "POST"): Rule(ALL, "/account", ok=OK, form={}),
+    ("auth.tokens", "GET"): Rule(ALL, "/account/tokens"),
+    ("auth.token_revoke", "POST"): Rule(ALL, "/account/tokens/999999/revoke", ok=404),  # only one's own tokens
     # households
     ("households.index", "GET"): Rule(ALL, "/households/?area=C1", out="/households/?area=C2",
                                       override={"dieutra": 404}),  # C1 is wider than the enumerator's V1

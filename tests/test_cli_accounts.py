@@ -22,7 +22,7 @@ def test_users_create_refuses_bad_input(app, world):
                            input="matkhau-moi-1\n")
     assert result.exit_code != 0 and "Không có địa bàn mã: NOPE" in result.output
     result = runner.invoke(args=["users", "create", "ctv02", "--role", "enumerator", "--area", "V1"], input="ngan\n")
-    assert result.exit_code != 0 and "ít nhất 8 ký tự" in result.output
+    assert result.exit_code != 0 and "ít nhất 10 ký tự" in result.output
     result = runner.invoke(args=["users", "create", "admin", "--role", "admin", "--area", "P"], input="matkhau123\n")
     assert result.exit_code != 0 and "đã tồn tại" in result.output
 

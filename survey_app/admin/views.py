@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from ..access import permission_required
 from ..auth import service as accounts
+from ..auth.throttle import blocked_usernames
+from ..core.clock import utc_now
 from ..errors import NotFound
 from ..extensions import db
 from ..models import ROLE_LABELS, AuditEntry, User
@@ -28,7 +30,8 @@ def _manageable(user: User) -> bool:
 def users():
     all_users = db.session.scalars(select(User).order_by(User.role, User.username))
     visible = [u for u in all_users if _manageable(u)]
-    return render_template("admin/users.html", users=visible, roles=ROLE_LABELS)
+    blocked = blocked_usernames(db.session, [u.username for u in visible], utc_now())
+    return render_template("admin/users.html", users=visible, roles=ROLE_LABELS, blocked=blocked)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -78,6 +81,8 @@ def user_edit(user_id):
             user.full_name = (form.full_name.data or "").strip()
             user.role = form.role.data
             user.areas = areas
+            if user.active and not form.active.data:
+                accounts.deactivate(db.session, user, current_user)
             user.active = form.active.data
             if form.password.data:
                 accounts.set_password(db.session, user, form.password.data, current_user)

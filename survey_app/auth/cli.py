@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -41,17 +42,82 @@ def users_create(username, role, areas, full_name):
     click.echo(f"Đã tạo tài khoản {username} ({role}).")
 
 
+def _user(session, username: str):
+    from ..models import User
+
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        fail(f"Không có tài khoản '{username}'.")
+    return user
+
+
 @users_cli.command("token")
 @click.argument("username")
 @click.option("--label", default="", help="What the token is for.")
-def users_token(username, label):
+@click.option("--days", type=int, default=None, help="Lifetime in days (default: API_TOKEN_DAYS, 90).")
+def users_token(username, label, days):
     """Print a new personal API token for USERNAME (stored hashed; shown once)."""
-    from ..models import User
-    from .service import issue_token
+    from .service import AccountError, issue_token
+
+    try:
+        with transaction() as session:
+            token = issue_token(session, _user(session, username), label=label, actor_name="cli",
+                                days=days or current_app.config["API_TOKEN_DAYS"])
+    except AccountError as err:
+        fail(str(err))
+    click.echo(token)
+
+
+@users_cli.command("tokens")
+@click.argument("username")
+def users_tokens(username):
+    """List USERNAME's API tokens: id, prefix, label, expiry, state."""
+    from ..core.clock import utc_now
+    from ..core.formatting import format_datetime_vn
+    from .service import tokens_of
+
+    now = utc_now()
+    with transaction() as session:
+        rows = tokens_of(session, _user(session, username))
+        for t in rows:
+            state = "đã thu hồi" if t.revoked else ("hết hạn" if not t.is_live(now) else "còn hiệu lực")
+            click.echo(f"{t.id}\t{t.prefix}…\t{t.label or '-'}\thết hạn {format_datetime_vn(t.expires_at)}\t{state}")
+    if not rows:
+        click.echo(f"Tài khoản {username} chưa có mã API.")
+
+
+@users_cli.command("revoke")
+@click.argument("token_id", type=int)
+def users_revoke(token_id):
+    """Revoke the API token TOKEN_ID (see `flask users tokens`)."""
+    from ..errors import ServiceError
+    from ..models import ApiToken
+    from .service import revoke_token
+
+    try:
+        with transaction() as session:
+            token = session.get(ApiToken, token_id)
+            if token is None:
+                fail(f"Không có mã API số {token_id}.")
+            revoke_token(session, token, actor_name="cli")
+    except ServiceError as err:
+        fail(str(err))
+    click.echo(f"Đã thu hồi mã API số {token_id}.")
+
+
+@users_cli.command("unlock")
+@click.argument("username")
+@click.option("--address", default=None, help="Also clear the throttle of this client address.")
+def users_unlock(username, address):
+    """Lift the login throttle of USERNAME (and of a client address)."""
+    from ..models import record
+    from .throttle import account_key, address_key, forget
 
     with transaction() as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            fail(f"Không có tài khoản '{username}'.")
-        token = issue_token(session, user, label=label, actor_name="cli")
-    click.echo(token)
+        user = _user(session, username)
+        cleared = forget(session, account_key(username))
+        if address:
+            cleared = forget(session, address_key(address)) or cleared
+        record(session, user=None, actor="cli", action="user.unlock", entity_type="user", entity_id=user.id,
+               summary=f"Mở chặn đăng nhập cho {username}" + (f" và địa chỉ {address}" if address else ""))
+    click.echo(f"Đã mở chặn đăng nhập cho {username}." if cleared else f"{username} không bị chặn đăng nhập.")

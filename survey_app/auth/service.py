@@ -10,13 +10,24 @@ from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.clock import utc_now
-from ..errors import Invalid
+from ..errors import Conflict, Invalid
 from ..models import ROLES, ApiToken, Area, User, record
+from . import throttle
+from .throttle import Policy
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
+# Refused whatever their length: the first passwords an attacker tries (lower-cased before comparing).
+COMMON_PASSWORDS = frozenset({
+    "12345678", "123456789", "1234567890", "0123456789", "11111111", "00000000", "88888888", "66666666",
+    "password", "password1", "password123", "matkhau", "matkhau1", "matkhau12", "matkhau@123", "123456a@",
+    "qwertyuiop", "qwerty123", "abc123456", "abcd1234", "admin123", "admin12345", "administrator", "iloveyou",
+    "12345678910", "1234512345", "1qaz2wsx3edc", "anhyeuem", "anhyeuem123", "vietnam123", "khaosat123",
+})
 # werkzeug's default (scrypt). Tests lower the cost through this name, never production code.
 HASH_METHOD = "scrypt"
 TOKEN_PREFIX = "svt_"
+LOGIN_REFUSED = ("Tên đăng nhập hoặc mật khẩu không đúng, hoặc đăng nhập tạm bị chặn vì sai nhiều lần. "
+                 "Hãy kiểm tra lại hoặc thử lại sau ít phút.")
 
 
 class AccountError(Invalid):
@@ -27,43 +38,68 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=HASH_METHOD)
 
 
-def check_password_strength(password: str) -> None:
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of the current method to check a password against when there is no account: an unknown username
+    costs the same time as a wrong password."""
+    if HASH_METHOD not in _dummy_hashes:
+        _dummy_hashes[HASH_METHOD] = hash_password(secrets.token_urlsafe(16))
+    return _dummy_hashes[HASH_METHOD]
+
+
+def check_password_strength(password: str, username: str = "") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+    lowered = password.lower()
+    if username and username.strip().lower() in lowered:
+        raise AccountError("Mật khẩu không được chứa tên đăng nhập.")
+    if lowered in COMMON_PASSWORDS or len(set(password)) < 4:
+        raise AccountError("Mật khẩu quá dễ đoán (quá phổ biến hoặc lặp ký tự). Hãy chọn mật khẩu khác.")
 
 
-def authenticate(session: Session, username: str, password: str, *, max_failures: int, lock_minutes: int,
+def authenticate(session: Session, username: str, password: str, *, address: str | None, policy: Policy,
                  now: datetime | None = None) -> tuple[User | None, str | None]:
     """Check a login. Returns (user, None) or (None, Vietnamese message).
 
-    After `max_failures` wrong passwords in a row the account is locked for
-    `lock_minutes`; during the lock even the right password is refused.
+    The attempt is counted against the account and the client address first (`throttle`); a blocked key
+    refuses without checking the password. Unknown, blocked and wrong-password logins get the same message, and a
+    deactivated account is named only to someone who gave its right password.
     """
     now = now or utc_now()
-    generic = "Tên đăng nhập hoặc mật khẩu không đúng."
-    user = session.scalar(select(User).where(User.username == username.strip()))
-    if user is None:
-        check_password_hash(hash_password("timing-equaliser"), password)
-        return None, generic
-    locked_until = user.locked_until
-    if locked_until and locked_until > now:
-        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-        return None, f"Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Hãy thử lại sau {minutes} phút."
-    if not user.active:
-        return None, "Tài khoản đã bị vô hiệu hóa. Liên hệ quản trị viên."
-    if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(minutes=lock_minutes)
-            user.failed_logins = 0
-            record(session, user=None, actor=user.username, action="user.locked", entity_type="user",
-                   entity_id=user.id, summary=f"Khóa {lock_minutes} phút sau {max_failures} lần sai mật khẩu")
-            return None, f"Nhập sai quá {max_failures} lần. Tài khoản tạm khóa {lock_minutes} phút."
-        return None, generic
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    return user, None
+    username = username.strip()
+    keys = {"account": throttle.account_key(username), "address": throttle.address_key(address)}
+    attempts = {kind: throttle.count_attempt(session, key, now) for kind, key in keys.items()}
+    user = None
+    if not any(blocked for _, blocked in attempts.values()):
+        user = session.scalar(select(User).where(User.username == username))
+        right = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+        if right and user is not None:
+            if not user.active:
+                return None, "Tài khoản đã bị vô hiệu hóa. Liên hệ quản trị viên."
+            throttle.forget(session, keys["account"])
+            throttle.uncount(session, keys["address"])
+            user.last_login_at = now
+            return user, None
+    # A wrong password, or a blocked key: the keys not yet blocked that reached their allowance block now.
+    _note_failure(session, user, keys, attempts, policy, now)
+    return None, LOGIN_REFUSED
+
+
+def _note_failure(session: Session, user: User | None, keys: dict, attempts: dict, policy: Policy,
+                  now: datetime) -> None:
+    allowances = {"account": policy.account_allowance, "address": policy.address_allowance}
+    for kind, key in keys.items():
+        failures, blocked = attempts[kind]
+        delay = None if blocked else policy.block_for(failures, allowances[kind])
+        if delay is None:
+            continue
+        throttle.block(session, key, now + delay)
+        if kind == "account" and user is not None:
+            record(session, user=None, actor=user.username, action="user.throttled", entity_type="user",
+                   entity_id=user.id, summary=f"Chặn đăng nhập {int(delay.total_seconds())} giây sau "
+                                              f"{failures} lần sai mật khẩu")
 
 
 def create_user(session: Session, *, username: str, password: str, role: str, area_codes: list[str],
@@ -73,7 +109,7 @@ def create_user(session: Session, *, username: str, password: str, role: str, ar
         raise AccountError("Tên đăng nhập chỉ gồm chữ, số, dấu chấm hoặc gạch dưới.")
     if role not in ROLES:
         raise AccountError(f"Vai trò không hợp lệ: {role}. Chọn một trong: {', '.join(ROLES)}.")
-    check_password_strength(password)
+    check_password_strength(password, username)
     if session.scalar(select(User).where(User.username == username)):
         raise AccountError(f"Tên đăng nhập '{username}' đã tồn tại.")
     areas = resolve_areas(session, area_codes)
@@ -102,45 +138,83 @@ def user_snapshot(user: User) -> dict:
             "areas": sorted(a.code for a in user.areas)}
 
 
+def end_sessions(session: Session, user: User) -> int:
+    """End every session of the account (its cookies carry the old generation) and revoke its API tokens;
+    returns the number of tokens revoked."""
+    user.session_generation += 1
+    return session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+                           .values(revoked=True)).rowcount
+
+
 def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """The caller logs the current session in again (`login_user`): the others end here."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError("Mật khẩu hiện tại không đúng.")
-    check_password_strength(new)
+    check_password_strength(new, user.username)
     user.password_hash = hash_password(new)
+    revoked = end_sessions(session, user)
     record(session, user=user, action="user.password", entity_type="user", entity_id=user.id,
-           summary="Đổi mật khẩu")
+           summary=f"Đổi mật khẩu; kết thúc các phiên khác, thu hồi {revoked} mã API")
 
 
 def set_password(session: Session, user: User, new: str, actor: User | None) -> None:
-    check_password_strength(new)
+    check_password_strength(new, user.username)
     user.password_hash = hash_password(new)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.forget(session, throttle.account_key(user.username))
+    revoked = end_sessions(session, user)
     record(session, user=actor, action="user.password_reset", entity_type="user", entity_id=user.id,
-           summary=f"Đặt lại mật khẩu cho {user.username}")
+           summary=f"Đặt lại mật khẩu cho {user.username}; kết thúc các phiên, thu hồi {revoked} mã API")
+
+
+def deactivate(session: Session, user: User, actor: User | None) -> None:
+    user.active = False
+    revoked = end_sessions(session, user)
+    record(session, user=actor, action="user.deactivate", entity_type="user", entity_id=user.id,
+           summary=f"Vô hiệu hóa {user.username}; kết thúc các phiên, thu hồi {revoked} mã API")
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, user: User, label: str = "", actor_name: str | None = None) -> str:
-    """Create a personal API token; returns the clear token (shown once), stores its hash."""
+DEFAULT_TOKEN_DAYS = 90
+
+
+def issue_token(session: Session, user: User, label: str = "", actor_name: str | None = None,
+                days: int = DEFAULT_TOKEN_DAYS) -> str:
+    """Create a personal API token valid `days` days; returns the clear token (shown once), stores its hash."""
+    if not 1 <= days <= 3650:
+        raise AccountError("Thời hạn mã API: từ 1 đến 3650 ngày.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user=user, token_hash=hash_token(token), prefix=token[:10], label=label))
+    expires = utc_now() + timedelta(days=days)
+    session.add(ApiToken(user=user, token_hash=hash_token(token), prefix=token[:10], label=label, expires_at=expires))
     record(session, user=None, actor=actor_name or user.username, action="token.create", entity_type="user",
-           entity_id=user.id, summary=f"Cấp mã API cho {user.username}")
+           entity_id=user.id, summary=f"Cấp mã API cho {user.username}, hạn {days} ngày")
     return token
+
+
+def revoke_token(session: Session, token: ApiToken, actor_name: str) -> None:
+    if token.revoked:
+        raise Conflict(f"Mã API {token.prefix}… đã bị thu hồi trước đó.")
+    token.revoked = True
+    record(session, user=None, actor=actor_name, action="token.revoke", entity_type="user",
+           entity_id=token.user_id, summary=f"Thu hồi mã API {token.prefix}… ({token.label or 'không nhãn'})")
+
+
+def tokens_of(session: Session, user: User) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
 
 
 TOKEN_TOUCH_SECONDS = 60  # `last_used_at` is kept to the minute: reading with a token must not write every time
 
 
 def token_for(session: Session, token: str) -> ApiToken | None:
-    """The live token row (not revoked, active account) for a presented token, or None. Writes nothing."""
+    """The live token row (not revoked, not expired, active account) for a presented token, or None. Writes
+    nothing."""
     # One query for the token, its account and the account's areas (a row per area; unique() folds them).
     row = session.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(token),
-                                                 ApiToken.revoked.is_(False))
+                                                 ApiToken.revoked.is_(False), ApiToken.expires_at > utc_now())
                           .options(joinedload(ApiToken.user, innerjoin=True).joinedload(User.areas))
                           ).unique().scalar_one_or_none()
     if row is None or not row.user.active:

@@ -17,8 +17,15 @@ def configure_login_manager(login_manager) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        # "<id>:<generation>" (User.get_id): a cookie of an older generation (logout, password change or reset,
+        # deactivation) finds nobody.
+        number, _, generation = user_id.partition(":")
+        if not (number.isdigit() and generation.isdigit()):
+            return None
+        user = db.session.get(User, int(number))
+        if user is None or not user.active or user.session_generation != int(generation):
+            return None
+        return user
 
     @login_manager.request_loader
     def load_user_from_token(req):
@@ -42,6 +49,8 @@ def configure_login_manager(login_manager) -> None:
         from ..problems import service_error_response
 
         if request.path.startswith("/api/"):
-            return service_error_response(Unauthorized("Cần đăng nhập hoặc mã API (Authorization: Bearer ...)."))
+            return service_error_response(Unauthorized(
+                "Cần đăng nhập hoặc mã API (Authorization: Bearer ...); mã API hết hạn hoặc đã thu hồi không còn "
+                "dùng được."))
         flash(login_manager.login_message, "warning")
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))

@@ -1,6 +1,6 @@
 """SQLAlchemy 2.0 typed models. Importing this package registers every table on `Base.metadata`."""
 from . import append_only  # noqa: E402,F401  (model rule: review comments are append-only)
-from .accounts import ROLE_LABELS, ROLES, ApiToken, User, user_area
+from .accounts import ROLE_LABELS, ROLES, ApiToken, LoginThrottle, User, user_area
 from .areas import Area
 from .audit import AuditEntry, record
 from .base import Base
@@ -27,7 +27,7 @@ from .surveys import (
 )
 
 __all__ = [
-    "ROLES", "ROLE_LABELS", "ApiToken", "User", "user_area", "Area", "AuditEntry", "record", "Base",
+    "ROLES", "ROLE_LABELS", "ApiToken", "LoginThrottle", "User", "user_area", "Area", "AuditEntry", "record", "Base",
     "STATE_LABELS", "SUBMISSION_STATES", "IncomeSummary", "QuestionnaireVersion", "Submission", "SubmissionComment",
     "SubmissionVersion", "SurveyRound", "round_area", "POVERTY_STATUSES", "POVERTY_STATUS_LABELS", "EthnicGroup", "Household", "HouseholdStatus",
     "TARGET_OPERATORS", "TARGET_OPERATOR_LABELS", "HouseholdResult", "OutcomeTarget", "RoundRuleset",

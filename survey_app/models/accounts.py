@@ -35,8 +35,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+    # Part of the session cookie's user id (`get_id`): raising it ends every session of the account.
+    session_generation: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     last_login_at: Mapped[datetime | None]
 
@@ -45,7 +45,6 @@ class User(Base):
 
     __table_args__ = (
         CheckConstraint(f"role IN ({', '.join(repr(role) for role in ROLES)})", name="role_known"),
-        CheckConstraint("failed_logins >= 0", name="failed_logins_non_negative"),
     )
 
     # Flask-Login protocol, written out so that this module does not import Flask.
@@ -62,7 +61,7 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_generation}"
 
     @property
     def role_label(self) -> str:
@@ -92,6 +91,25 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime]
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+    def is_live(self, now: datetime) -> bool:
+        return not self.revoked and self.expires_at > now
+
+
+class LoginThrottle(Base):
+    """Login attempts counted per key (`account:<username>` or `address:<client address>`), known account or not:
+    the counter is raised atomically before the password is checked, and blocks the key once it is over the
+    allowance (see `auth.throttle`)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[datetime | None]
+    last_at: Mapped[datetime]
+
+    __table_args__ = (CheckConstraint("failures >= 0", name="failures_non_negative"),)
