@@ -1,8 +1,8 @@
 """accounts: a session generation per account, API token expiry, login throttling per account and per address
 (replacing the per-account failure counter and lock)
 
-Revision ID: 0007_account_sessions
-Revises: 0006_submission_lifecycle
+Revision ID: 0008_account_sessions
+Revises: 0007_round_percent_rule
 Create Date: 2026-12-02
 """
 from datetime import datetime, timedelta, timezone
@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0007_account_sessions'
-down_revision = '0006_submission_lifecycle'
+revision = '0008_account_sessions'
+down_revision = '0007_round_percent_rule'
 branch_labels = None
 depends_on = None
 
