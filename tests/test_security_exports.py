@@ -34,7 +34,6 @@ def named_heads(app, session, factories, client):
 
 
 def test_formula_injection_in_xlsx_exports(named_heads, client):
-    login(client, "xa")
     response = client.get("/reports/CVD-2025/KT-KPL-01/ho.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
@@ -46,7 +45,6 @@ def test_formula_injection_in_xlsx_exports(named_heads, client):
 
 
 def test_formula_injection_in_csv_exports(named_heads, client):
-    login(client, "xa")
     body = client.get("/reports/CVD-2025/KT-KPL-01/ho.csv").get_data(as_text=True)
     heads = {row[1] for row in csv.reader(io.StringIO(body.lstrip("\ufeff")))}
     assert {"'" + PAYLOADS[0], "'" + PAYLOADS[1]} <= heads
