@@ -112,10 +112,11 @@ def audit():
         if value:
             try:
                 day = datetime.fromisoformat(value).date()
-            except ValueError:
-                flash(f"Ngày '{value}' không hợp lệ (dạng YYYY-MM-DD).", "warning")
+                moment = datetime.combine(day + (timedelta(days=1) if op == "lt" else timedelta()), time(),
+                                          timezone.utc)
+            except (ValueError, OverflowError):
+                flash(f"Ngày '{value[:20]}' không hợp lệ (dạng YYYY-MM-DD).", "warning")
                 continue
-            moment = datetime.combine(day + (timedelta(days=1) if op == "lt" else timedelta()), time(), timezone.utc)
             stmt = stmt.where(AuditEntry.at >= moment if op == "ge" else AuditEntry.at < moment)
     page = paginate(db.session, stmt, *page_args(args))
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
