@@ -7,8 +7,10 @@ nested deeper than `MAX_JSON_DEPTH` is a 400, never a `RecursionError`.
 from __future__ import annotations
 
 from flask import Flask, Request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
+from .core.questionnaire.values import MAX_DIGITS, HugeNumber
 from .errors import ServiceError
 
 MAX_ID = 2**31 - 1  # the range of an INTEGER column on PostgreSQL (and far beyond any id we issue)
@@ -73,8 +75,22 @@ class BoundedRequest(Request):
         return value
 
 
+def _parse_int(text: str):
+    """A JSON integer; one longer than any answer may be stays text (`HugeNumber`) so its question is named."""
+    return HugeNumber(text) if len(text) > MAX_DIGITS + 1 else int(text)
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    def loads(self, s, **kwargs):
+        kwargs.setdefault("parse_int", _parse_int)
+        return super().loads(s, **kwargs)
+
+
 def register_input_bounds(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     app.request_class = BoundedRequest
+    ensure_ascii = app.json.ensure_ascii
+    app.json = BoundedJSONProvider(app)
+    app.json.ensure_ascii = ensure_ascii
 
 
