@@ -21,6 +21,7 @@ from ..access import area_clause, can
 from ..core.clock import utc_now
 from ..errors import InvalidLines
 from ..models import Area, AuditEntry, EthnicGroup, Household, HouseholdStatus, User
+from .service import code_problem
 
 COLUMN_ALIASES = {
     "code": ("ma_ho", "mã hộ", "ma ho", "code", "household_code"),
@@ -39,6 +40,13 @@ STATUS_VALUES = {
 REQUIRED = ("code", "head_name", "ethnic_group", "village", "members")
 LABELS = {"code": "mã hộ", "head_name": "tên chủ hộ", "ethnic_group": "dân tộc", "village": "mã thôn",
           "members": "số thành viên"}
+
+
+MAX_ROWS = 50_000
+"""At most this many data rows in one file (a district's list; a province imports district by district)."""
+MAX_XLSX_BYTES = 64 * 1024 * 1024
+"""At most this many bytes once an XLSX (a zip) is decompressed: checked before any parsing."""
+TOO_MANY_ROWS = f"Tệp có quá nhiều dòng: tối đa {MAX_ROWS:,} dòng dữ liệu mỗi lần nhập.".replace(",", ".")
 
 
 class ImportFailed(InvalidLines):
@@ -62,11 +70,16 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     if suffix == ".xlsx":
         from openpyxl import load_workbook
 
+        _check_xlsx_size(data)
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as err:  # openpyxl raises many kinds for a broken file
-            raise ImportFailed([f"Không đọc được tệp Excel: {err}"]) from err
-        sheet = workbook.worksheets[0]
+            sheet = workbook.worksheets[0]
+        except Exception as err:  # openpyxl raises many kinds for a broken file; its text is English
+            raise ImportFailed(["Không đọc được tệp Excel: tệp hỏng hoặc không phải tệp .xlsx. "
+                                "Hãy mở lại bằng Excel và lưu dạng .xlsx."]) from err
+        if (sheet.max_row or 0) > MAX_ROWS + 1:  # the sheet's declared size, when it has one
+            workbook.close()
+            raise ImportFailed([TOO_MANY_ROWS])
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
@@ -76,6 +89,9 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
         for number, values in enumerate(rows, start=2):
             if values is None or all(v is None or _norm(v) == "" for v in values):
                 continue
+            if len(out) == MAX_ROWS:
+                workbook.close()
+                raise ImportFailed([TOO_MANY_ROWS])
             out.append((number, {names[i]: _cell(v) for i, v in enumerate(values) if i < len(names)}))
         workbook.close()
         return out
@@ -90,17 +106,37 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
         except csv.Error:
             pass
         reader = csv.reader(io.StringIO(text), dialect)
-        header = next(reader, None)
-        if header is None:
-            raise ImportFailed(["Tệp trống."])
-        names = [_norm(h).lower() for h in header]
         out = []
-        for values in reader:
-            if not any(_norm(v) for v in values):
-                continue
-            out.append((reader.line_num, {names[i]: _norm(v) for i, v in enumerate(values) if i < len(names)}))
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise ImportFailed(["Tệp trống."])
+            names = [_norm(h).lower() for h in header]
+            for values in reader:
+                if not any(_norm(v) for v in values):
+                    continue
+                if len(out) == MAX_ROWS:
+                    raise ImportFailed([TOO_MANY_ROWS])
+                out.append((reader.line_num, {names[i]: _norm(v) for i, v in enumerate(values) if i < len(names)}))
+        except csv.Error as err:  # its text is English
+            raise ImportFailed([f"Không đọc được tệp CSV: dòng {reader.line_num} hỏng (ô quá dài hoặc dấu ngoặc "
+                                "kép không đóng)."]) from err
         return out
     raise ImportFailed(["Chỉ nhận tệp .csv hoặc .xlsx."])
+
+
+def _check_xlsx_size(data: bytes) -> None:
+    """Refuse a zip that would inflate beyond MAX_XLSX_BYTES, from its directory alone (nothing is inflated)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as err:
+        raise ImportFailed(["Không đọc được tệp Excel: tệp hỏng hoặc không phải tệp .xlsx."]) from err
+    if inflated > MAX_XLSX_BYTES:
+        raise ImportFailed([f"Tệp Excel quá lớn khi giải nén ({inflated // 2**20:,} MB, tối đa "
+                            f"{MAX_XLSX_BYTES // 2**20} MB); tối đa {MAX_ROWS:,} dòng.".replace(",", ".")])
 
 
 def _cell(value) -> str:
@@ -160,10 +196,8 @@ def import_households(session: Session, user: User, filename: str, data: bytes) 
         problems = []
         get = lambda key: row.get(mapping[key], "")  # noqa: E731
         code = get("code")
-        if not code:
-            problems.append("mã hộ trống")
-        elif len(code) > 40:
-            problems.append("mã hộ dài quá 40 ký tự")
+        if problem := code_problem(code):
+            problems.append(problem)
         elif code in seen:
             problems.append(f"mã hộ '{code}' trùng với dòng {seen[code]}")
         else:

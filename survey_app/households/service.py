@@ -1,6 +1,8 @@
 """Household operations used by the pages, the API, the CLI and the importer (no Flask)."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -11,6 +13,23 @@ from ..models import POVERTY_STATUSES, Area, EthnicGroup, Household, HouseholdSt
 
 class HouseholdError(Invalid):
     """A Vietnamese message naming the field that is wrong."""
+
+
+CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z")
+"""A household code: letters without marks, digits, `.`, `_`, `-`; up to 40 characters. No `/`, space, CR or LF,
+so that it can always be opened again (`/households/<code>`, the printed sheet's file name)."""
+
+
+def code_problem(code: str) -> str | None:
+    """What is wrong with a household code, in Vietnamese (None: it is valid)."""
+    if not code:
+        return "mã hộ trống"
+    if len(code) > 40:
+        return "mã hộ dài quá 40 ký tự"
+    if not CODE_PATTERN.match(code):
+        return (f"mã hộ '{code[:40].encode('unicode_escape').decode()}' chỉ được gồm chữ không dấu, số, "
+                "dấu chấm, gạch dưới và gạch ngang")
+    return None
 
 
 def ethnic_groups(session: Session) -> list[EthnicGroup]:
@@ -38,8 +57,8 @@ def save_household(session: Session, user: User, *, household: Household | None,
     if not can(user, "household.edit"):
         raise HouseholdError("Tài khoản chỉ xem, không được thêm hoặc sửa hộ.")
     code, head_name = code.strip(), " ".join(head_name.split())
-    if not code:
-        raise HouseholdError("Mã hộ: không được để trống.")
+    if problem := code_problem(code):
+        raise HouseholdError(f"Mã hộ: {problem}.")
     if not head_name:
         raise HouseholdError("Tên chủ hộ: không được để trống.")
     if not user.covers(village):
