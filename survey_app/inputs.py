@@ -6,6 +6,8 @@ nested deeper than `MAX_JSON_DEPTH` is a 400, never a `RecursionError`.
 """
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 from flask import Flask, Request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
@@ -44,6 +46,16 @@ def client_int(args, name: str, default: int | None = None, minimum: int = 0, ma
         raise BadInput(f"Tham số «{name}» phải là số nguyên từ {minimum:,} đến {maximum:,}.".replace(",", "."),
                        {name: f"Giá trị «{text[:20]}» không hợp lệ."})
     return int(text)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """`target` if it is a path on this site (`/…`, not `//host`, no `\\`, no scheme or host, no control
+    character), else `default`: a `next` from a client never redirects elsewhere."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and urlparse(target).netloc == "" and urlparse(target).scheme == ""
+            and not any(ord(c) < 32 for c in target)):
+        return target
+    return default
 
 
 def json_depth(value) -> int:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..access import area_clause, can
-from ..errors import Invalid
+from ..errors import Forbidden, Invalid
 from ..models import POVERTY_STATUSES, Area, EthnicGroup, Household, HouseholdStatus, User, record
 
 
@@ -75,6 +75,12 @@ def save_household(session: Session, user: User, *, household: Household | None,
     for year, status in (statuses or {}).items():
         if status and status not in POVERTY_STATUSES:
             raise HouseholdError(f"Tình trạng năm {year}: giá trị không hợp lệ.")
+    old_statuses = {s.year: s.status for s in household.statuses} if household is not None else {}
+    changed = {year: status for year, status in (statuses or {}).items()
+               if (status or None) != old_statuses.get(year)}
+    if changed and not can(user, "household.official_status"):
+        raise Forbidden("Tình trạng nghèo chính thức: chỉ giám sát hoặc quản trị của xã được thay đổi "
+                        "(quyết định của xã).")
 
     before = household.snapshot() if household is not None else None
     if household is None:
@@ -92,6 +98,10 @@ def save_household(session: Session, user: User, *, household: Household | None,
            entity_type="household", entity_id=household.code,
            summary=("Sửa hộ " if before else "Thêm hộ ") + f"{household.code} — {household.head_name}",
            before=before, after=household.snapshot())
+    if changed:
+        record(session, user=user, action="household.official_status", entity_type="household",
+               entity_id=household.code, summary=f"Đổi tình trạng nghèo chính thức của hộ {household.code}",
+               before={str(y): old_statuses.get(y) for y in changed}, after={str(y): s or None for y, s in changed.items()})
     return household
 
 

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from ..access import area_clause, area_in_scope_or_404, household_in_scope_or_404, permission_required
 from ..core.clock import vietnam_today
 from ..extensions import db
-from ..inputs import YEARS, client_int
+from ..inputs import YEARS, client_int, safe_next
 from ..models import POVERTY_STATUS_LABELS, Area, Household, HouseholdStatus
 from ..pagination import page_args, paginate
 from . import importing, service
@@ -94,7 +94,7 @@ def create():
         household = _save(form, None)
         if household is not None:
             flash(f"Đã thêm hộ {household.code} — {household.head_name}.", "success")
-            return redirect(request.args.get("next") or url_for("households.show", code=household.code))
+            return redirect(safe_next(request.args.get("next"), url_for("households.show", code=household.code)))
     return render_template("households/form.html", form=form, household=None), 422 if form.errors or form.form_errors else 200
 
 

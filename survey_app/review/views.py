@@ -12,7 +12,7 @@ from ..core.answer_paths import read_answer
 from ..core.answers import diff_answers, layout, path_label, question_at
 from ..errors import NotFound
 from ..extensions import db
-from ..inputs import client_int
+from ..inputs import client_int, safe_next
 from ..models import Area
 from ..pagination import MAX_PAGE
 from ..results.store import stored_results
@@ -89,7 +89,7 @@ def bulk():
             flash(f"Đã duyệt {len(outcome.approved)} phiếu.", "success")
         for uuid, reason in outcome.skipped:
             flash(f"Bỏ qua phiếu {uuid[:8]}…: {reason}.", "warning")
-    return redirect(request.form.get("next") or url_for(".queue"))
+    return redirect(safe_next(request.form.get("next"), url_for(".queue")))
 
 
 def _render_submission(submission, *, error: str | None = None, status: int = 200, form: dict | None = None):
