@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,7 @@ MAX_ROWS = 50_000
 MAX_XLSX_BYTES = 64 * 1024 * 1024
 """At most this many bytes once an XLSX (a zip) is decompressed: checked before any parsing."""
 TOO_MANY_ROWS = f"Tệp có quá nhiều dòng: tối đa {MAX_ROWS:,} dòng dữ liệu mỗi lần nhập.".replace(",", ".")
+
 
 
 class ImportFailed(InvalidLines):
@@ -126,17 +128,37 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
 
 
 def _check_xlsx_size(data: bytes) -> None:
-    """Refuse a zip that would inflate beyond MAX_XLSX_BYTES, from its directory alone (nothing is inflated)."""
+    """Refuse, before openpyxl parses anything, a zip that would inflate beyond MAX_XLSX_BYTES (from its directory)
+    or a sheet with more than MAX_ROWS rows (its `<row` tags counted while inflating in blocks: fast, small memory)."""
     import zipfile
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError) as err:
+            if inflated > MAX_XLSX_BYTES:
+                raise ImportFailed([f"Tệp Excel quá lớn khi giải nén ({_grouped(-(-inflated // 2**20))} MB, tối đa "
+                                    f"{_grouped(MAX_XLSX_BYTES // 2**20)} MB)."])
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml") and _row_tags(archive, name) > MAX_ROWS + 1:
+                    raise ImportFailed([TOO_MANY_ROWS])
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as err:
         raise ImportFailed(["Không đọc được tệp Excel: tệp hỏng hoặc không phải tệp .xlsx."]) from err
-    if inflated > MAX_XLSX_BYTES:
-        raise ImportFailed([f"Tệp Excel quá lớn khi giải nén ({inflated // 2**20:,} MB, tối đa "
-                            f"{MAX_XLSX_BYTES // 2**20} MB); tối đa {MAX_ROWS:,} dòng.".replace(",", ".")])
+
+
+def _row_tags(archive, name: str) -> int:
+    count, tail = 0, b""
+    with archive.open(name) as handle:
+        while block := handle.read(1 << 20):
+            chunk = tail + block
+            count += chunk.count(b"<row ") + chunk.count(b"<row>")
+            tail = chunk[-4:]
+            if count > MAX_ROWS + 1:
+                break
+    return count
+
+
+def _grouped(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def _cell(value) -> str:
