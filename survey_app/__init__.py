@@ -76,6 +76,10 @@ def register_blueprints(app: Flask) -> None:
     """Every feature package declares its blueprint as ``bp`` in its ``views.py``."""
     from importlib import import_module
 
+    from .inputs import register_input_bounds
+
+    register_input_bounds(app)  # the bounded `<int:>` converter must be in place before the routes
+
     for package in FEATURES:
         app.register_blueprint(import_module(f".{package}.views", __name__).bp)
 

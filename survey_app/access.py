@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "household.view": EVERYONE,
     "household.edit": STAFF,
     "household.import": REVIEWERS,
+    "household.official_status": REVIEWERS,  # the commune's decision (QĐ 24/2021/QĐ-TTg), within their areas
     # fieldwork and submissions
     "fieldwork.use": STAFF,
     "submission.view": EVERYONE,  # one submission as JSON (area-limited)

@@ -7,6 +7,11 @@ from math import ceil
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .inputs import client_int
+
+MAX_PAGE = 1_000_000
+MAX_PER_PAGE = 500
+
 
 @dataclass
 class Page:
@@ -25,7 +30,7 @@ class Page:
 
 def paginate(session: Session, stmt, page: int, per_page: int, scalars: bool = True) -> Page:
     page = max(1, page)
-    per_page = max(1, min(per_page, 500))
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     result = session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     items = list(result.scalars()) if scalars else list(result)
@@ -33,10 +38,7 @@ def paginate(session: Session, stmt, page: int, per_page: int, scalars: bool = T
 
 
 def page_args(args, default_per_page: int = 50) -> tuple[int, int]:
-    def as_int(name, default):
-        try:
-            return int(args.get(name, default))
-        except (TypeError, ValueError):
-            return default
-
-    return as_int("page", 1), as_int("per_page", default_per_page)
+    """`page` and `per_page` from the query string; a value that is not a whole number in range is a 400
+    naming it (`inputs.client_int`)."""
+    return client_int(args, "page", 1, minimum=1, maximum=MAX_PAGE), client_int(args, "per_page", default_per_page,
+                                                                                minimum=1, maximum=MAX_PER_PAGE)

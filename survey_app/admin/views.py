@@ -5,15 +5,16 @@ from datetime import datetime, time, timedelta, timezone
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import String, and_, cast, or_, select
 
-from ..access import permission_required
+from ..access import area_clause, permission_required
 from ..auth import service as accounts
 from ..auth.throttle import blocked_usernames
 from ..core.clock import utc_now
 from ..errors import NotFound
 from ..extensions import db
-from ..models import ROLE_LABELS, AuditEntry, User
+from ..models import ROLE_LABELS, Area, AuditEntry, Household, OutcomeTarget, Submission, User
+from ..models.accounts import user_area
 from ..pagination import page_args, paginate
 from .forms import UserForm
 
@@ -99,11 +100,35 @@ def user_edit(user_id):
     return render_template("admin/user_form.html", form=form, user=user), status
 
 
+def audit_scope(user: User):
+    """The audit entries an admin may read: all of them for an admin of a whole tree (a province); for an admin
+    of part of it, the entries about its households, their submissions, its accounts and its areas' targets, and
+    the entries written by accounts of its areas. Entries carry no area of their own, so an entry about something
+    else (a round, a questionnaire, the system) written by an account outside the area stays hidden."""
+    if any(area.parent_id is None for area in user.areas):
+        return None
+    in_area = area_clause(user, Area.path)
+    households = select(Household.code).join(Area, Area.id == Household.village_id).where(in_area)
+    submissions = (select(Submission.uuid).join(Household, Household.id == Submission.household_id)
+                   .join(Area, Area.id == Household.village_id).where(in_area))
+    accounts = select(user_area.c.user_id).join(Area, Area.id == user_area.c.area_id).where(in_area)
+    targets = select(cast(OutcomeTarget.id, String)).join(Area, Area.id == OutcomeTarget.area_id).where(in_area)
+    return or_(AuditEntry.user_id.in_(accounts),
+               and_(AuditEntry.entity_type == "household", AuditEntry.entity_id.in_(households)),
+               and_(AuditEntry.entity_type == "submission", AuditEntry.entity_id.in_(submissions)),
+               and_(AuditEntry.entity_type == "user", AuditEntry.entity_id.in_(
+                   select(cast(user_area.c.user_id, String)).join(Area, Area.id == user_area.c.area_id).where(in_area))),
+               and_(AuditEntry.entity_type == "outcome_target", AuditEntry.entity_id.in_(targets)))
+
+
 @bp.route("/audit")
 @permission_required("audit.view")
 def audit():
     args = request.args
     stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    scope = audit_scope(current_user)
+    if scope is not None:
+        stmt = stmt.where(scope)
     if args.get("actor"):
         stmt = stmt.where(AuditEntry.actor == args["actor"].strip())
     if args.get("action"):
@@ -117,10 +142,11 @@ def audit():
         if value:
             try:
                 day = datetime.fromisoformat(value).date()
-            except ValueError:
-                flash(f"Ngày '{value}' không hợp lệ (dạng YYYY-MM-DD).", "warning")
+                moment = datetime.combine(day + (timedelta(days=1) if op == "lt" else timedelta()), time(),
+                                          timezone.utc)
+            except (ValueError, OverflowError):
+                flash(f"Ngày '{value[:20]}' không hợp lệ (dạng YYYY-MM-DD).", "warning")
                 continue
-            moment = datetime.combine(day + (timedelta(days=1) if op == "lt" else timedelta()), time(), timezone.utc)
             stmt = stmt.where(AuditEntry.at >= moment if op == "ge" else AuditEntry.at < moment)
     page = paginate(db.session, stmt, *page_args(args))
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))

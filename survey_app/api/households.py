@@ -4,6 +4,7 @@ from flask_login import current_user
 from ..access import area_in_scope_or_404, household_in_scope_or_404, permission_required
 from ..extensions import db
 from ..households.queries import household_query
+from ..inputs import YEARS, client_int
 from ..pagination import page_args, paginate
 from .views import bp
 
@@ -24,7 +25,7 @@ def household_json(h) -> dict:
 @permission_required("household.view")
 def households():
     args = request.args
-    year = args.get("year", type=int)
+    year = client_int(args, "year", None, *YEARS)
     area = area_in_scope_or_404(args["area"]) if args.get("area") else None
     stmt = household_query(current_user, area=area, ethnic_group=args.get("ethnic_group", ""),
                            status=args.get("status", ""), year=year, text=args.get("q", ""))

@@ -13,6 +13,7 @@ from ..core.clock import iso
 from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..models import SubmissionComment
+from ..pagination import page_args
 from ..review.queue import ALL_STATES, parse_filters, queue_page
 from ..submissions import choose_counted, decide, latest_comments, submission_in_scope, submission_json
 from .views import bp
@@ -78,8 +79,7 @@ def submission_list():
     args = request.args.to_dict()
     args.setdefault("state", ALL_STATES)
     filters = parse_filters(db.session, current_user, args, default_round=False)  # QueueFilterError: 404
-    page = queue_page(db.session, current_user, filters, request.args.get("page", 1, type=int) or 1,
-                      request.args.get("per_page", 50, type=int) or 50,
+    page = queue_page(db.session, current_user, filters, *page_args(request.args, 50),
                       enumerator_self=not can(current_user, "submission.others"))
     comments = latest_comments(db.session, [row.id for row in page.rows])
     return jsonify({"items": [_item(row, comments) for row in page.rows], **page.to_meta()})

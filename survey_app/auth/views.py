@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.clock import utc_now
 from ..errors import NotFound
 from ..extensions import db
+from ..inputs import safe_next
 from ..models import ApiToken, record
 from . import service
 from .forms import ChangePasswordForm, LoginForm
@@ -16,9 +15,7 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def _safe_next(target: str | None) -> str:
-    if target and urlparse(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("home.index")
+    return safe_next(target, url_for("home.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

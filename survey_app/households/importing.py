@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from ..access import area_clause, can
 from ..core.clock import utc_now
 from ..errors import InvalidLines
 from ..models import Area, AuditEntry, EthnicGroup, Household, HouseholdStatus, User
+from .service import code_problem
 
 COLUMN_ALIASES = {
     "code": ("ma_ho", "mã hộ", "ma ho", "code", "household_code"),
@@ -39,6 +41,14 @@ STATUS_VALUES = {
 REQUIRED = ("code", "head_name", "ethnic_group", "village", "members")
 LABELS = {"code": "mã hộ", "head_name": "tên chủ hộ", "ethnic_group": "dân tộc", "village": "mã thôn",
           "members": "số thành viên"}
+
+
+MAX_ROWS = 50_000
+"""At most this many data rows in one file (a district's list; a province imports district by district)."""
+MAX_XLSX_BYTES = 64 * 1024 * 1024
+"""At most this many bytes once an XLSX (a zip) is decompressed: checked before any parsing."""
+TOO_MANY_ROWS = f"Tệp có quá nhiều dòng: tối đa {MAX_ROWS:,} dòng dữ liệu mỗi lần nhập.".replace(",", ".")
+
 
 
 class ImportFailed(InvalidLines):
@@ -62,11 +72,16 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     if suffix == ".xlsx":
         from openpyxl import load_workbook
 
+        _check_xlsx_size(data)
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as err:  # openpyxl raises many kinds for a broken file
-            raise ImportFailed([f"Không đọc được tệp Excel: {err}"]) from err
-        sheet = workbook.worksheets[0]
+            sheet = workbook.worksheets[0]
+        except Exception as err:  # openpyxl raises many kinds for a broken file; its text is English
+            raise ImportFailed(["Không đọc được tệp Excel: tệp hỏng hoặc không phải tệp .xlsx. "
+                                "Hãy mở lại bằng Excel và lưu dạng .xlsx."]) from err
+        if (sheet.max_row or 0) > MAX_ROWS + 1:  # the sheet's declared size, when it has one
+            workbook.close()
+            raise ImportFailed([TOO_MANY_ROWS])
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
@@ -76,6 +91,9 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
         for number, values in enumerate(rows, start=2):
             if values is None or all(v is None or _norm(v) == "" for v in values):
                 continue
+            if len(out) == MAX_ROWS:
+                workbook.close()
+                raise ImportFailed([TOO_MANY_ROWS])
             out.append((number, {names[i]: _cell(v) for i, v in enumerate(values) if i < len(names)}))
         workbook.close()
         return out
@@ -92,8 +110,9 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
         reader = csv.reader(io.StringIO(text, newline=""), dialect)
         try:
             return _csv_rows(reader)
-        except csv.Error as err:  # e.g. a lone carriage return inside a field
-            raise ImportFailed([f"Dòng {reader.line_num}: tệp CSV không đúng định dạng."]) from err
+        except csv.Error as err:  # its text is English: a cell too long, an unclosed quote, a lone carriage return
+            raise ImportFailed([f"Không đọc được tệp CSV: dòng {reader.line_num} hỏng (ô quá dài, dấu ngoặc kép "
+                                "không đóng hoặc ký tự xuống dòng lạc)."]) from err
     raise ImportFailed(["Chỉ nhận tệp .csv hoặc .xlsx."])
 
 
@@ -106,8 +125,44 @@ def _csv_rows(reader) -> list[tuple[int, dict[str, str]]]:
     for values in reader:
         if not any(_norm(v) for v in values):
             continue
+        if len(out) == MAX_ROWS:
+            raise ImportFailed([TOO_MANY_ROWS])
         out.append((reader.line_num, {names[i]: _norm(v) for i, v in enumerate(values) if i < len(names)}))
     return out
+
+
+def _check_xlsx_size(data: bytes) -> None:
+    """Refuse, before openpyxl parses anything, a zip that would inflate beyond MAX_XLSX_BYTES (from its directory)
+    or a sheet with more than MAX_ROWS rows (its `<row` tags counted while inflating in blocks: fast, small memory)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+            if inflated > MAX_XLSX_BYTES:
+                raise ImportFailed([f"Tệp Excel quá lớn khi giải nén ({_grouped(-(-inflated // 2**20))} MB, tối đa "
+                                    f"{_grouped(MAX_XLSX_BYTES // 2**20)} MB)."])
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml") and _row_tags(archive, name) > MAX_ROWS + 1:
+                    raise ImportFailed([TOO_MANY_ROWS])
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as err:
+        raise ImportFailed(["Không đọc được tệp Excel: tệp hỏng hoặc không phải tệp .xlsx."]) from err
+
+
+def _row_tags(archive, name: str) -> int:
+    count, tail = 0, b""
+    with archive.open(name) as handle:
+        while block := handle.read(1 << 20):
+            chunk = tail + block
+            count += chunk.count(b"<row ") + chunk.count(b"<row>")
+            tail = chunk[-4:]
+            if count > MAX_ROWS + 1:
+                break
+    return count
+
+
+def _grouped(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def _cell(value) -> str:
@@ -167,10 +222,8 @@ def import_households(session: Session, user: User, filename: str, data: bytes) 
         problems = []
         get = lambda key: row.get(mapping[key], "")  # noqa: E731
         code = get("code")
-        if not code:
-            problems.append("mã hộ trống")
-        elif len(code) > 40:
-            problems.append("mã hộ dài quá 40 ký tự")
+        if problem := code_problem(code):
+            problems.append(problem)
         elif code in seen:
             problems.append(f"mã hộ '{code}' trùng với dòng {seen[code]}")
         else:

@@ -1,16 +1,35 @@
 """Household operations used by the pages, the API, the CLI and the importer (no Flask)."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..access import area_clause, can
-from ..errors import Invalid
+from ..errors import Forbidden, Invalid
 from ..models import POVERTY_STATUSES, Area, EthnicGroup, Household, HouseholdStatus, User, record
 
 
 class HouseholdError(Invalid):
     """A Vietnamese message naming the field that is wrong."""
+
+
+CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z")
+"""A household code: letters without marks, digits, `.`, `_`, `-`; up to 40 characters. No `/`, space, CR or LF,
+so that it can always be opened again (`/households/<code>`, the printed sheet's file name)."""
+
+
+def code_problem(code: str) -> str | None:
+    """What is wrong with a household code, in Vietnamese (None: it is valid)."""
+    if not code:
+        return "mã hộ trống"
+    if len(code) > 40:
+        return "mã hộ dài quá 40 ký tự"
+    if not CODE_PATTERN.match(code):
+        return (f"mã hộ '{code[:40].encode('unicode_escape').decode()}' chỉ được gồm chữ không dấu, số, "
+                "dấu chấm, gạch dưới và gạch ngang")
+    return None
 
 
 def ethnic_groups(session: Session) -> list[EthnicGroup]:
@@ -38,8 +57,8 @@ def save_household(session: Session, user: User, *, household: Household | None,
     if not can(user, "household.edit"):
         raise HouseholdError("Tài khoản chỉ xem, không được thêm hoặc sửa hộ.")
     code, head_name = code.strip(), " ".join(head_name.split())
-    if not code:
-        raise HouseholdError("Mã hộ: không được để trống.")
+    if problem := code_problem(code):
+        raise HouseholdError(f"Mã hộ: {problem}.")
     if not head_name:
         raise HouseholdError("Tên chủ hộ: không được để trống.")
     if not user.covers(village):
@@ -56,6 +75,12 @@ def save_household(session: Session, user: User, *, household: Household | None,
     for year, status in (statuses or {}).items():
         if status and status not in POVERTY_STATUSES:
             raise HouseholdError(f"Tình trạng năm {year}: giá trị không hợp lệ.")
+    old_statuses = {s.year: s.status for s in household.statuses} if household is not None else {}
+    changed = {year: status for year, status in (statuses or {}).items()
+               if (status or None) != old_statuses.get(year)}
+    if changed and not can(user, "household.official_status"):
+        raise Forbidden("Tình trạng nghèo chính thức: chỉ giám sát hoặc quản trị của xã được thay đổi "
+                        "(quyết định của xã).")
 
     before = household.snapshot() if household is not None else None
     if household is None:
@@ -73,6 +98,10 @@ def save_household(session: Session, user: User, *, household: Household | None,
            entity_type="household", entity_id=household.code,
            summary=("Sửa hộ " if before else "Thêm hộ ") + f"{household.code} — {household.head_name}",
            before=before, after=household.snapshot())
+    if changed:
+        record(session, user=user, action="household.official_status", entity_type="household",
+               entity_id=household.code, summary=f"Đổi tình trạng nghèo chính thức của hộ {household.code}",
+               before={str(y): old_statuses.get(y) for y in changed}, after={str(y): s or None for y, s in changed.items()})
     return household
 
 

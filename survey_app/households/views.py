@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from ..access import area_clause, area_in_scope_or_404, household_in_scope_or_404, permission_required
 from ..core.clock import vietnam_today
 from ..extensions import db
+from ..inputs import YEARS, client_int, safe_next
 from ..models import POVERTY_STATUS_LABELS, Area, Household, HouseholdStatus
 from ..pagination import page_args, paginate
 from . import importing, service
@@ -22,10 +23,7 @@ bp = Blueprint("households", __name__, url_prefix="/households", template_folder
 @permission_required("household.view")
 def index():
     args = request.args
-    try:
-        year = int(args.get("year") or _latest_status_year())
-    except ValueError:
-        year = _latest_status_year()
+    year = client_int(args, "year", None, *YEARS) or _latest_status_year()
     area = area_in_scope_or_404(args["area"]) if args.get("area") else None
     stmt = household_query(current_user, area=area, ethnic_group=args.get("ethnic_group", ""),
                            status=args.get("status", ""), year=year, text=args.get("q", ""))
@@ -96,7 +94,7 @@ def create():
         household = _save(form, None)
         if household is not None:
             flash(f"Đã thêm hộ {household.code} — {household.head_name}.", "success")
-            return redirect(request.args.get("next") or url_for("households.show", code=household.code))
+            return redirect(safe_next(request.args.get("next"), url_for("households.show", code=household.code)))
     return render_template("households/form.html", form=form, household=None), 422 if form.errors or form.form_errors else 200
 
 

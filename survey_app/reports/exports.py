@@ -24,6 +24,16 @@ from survey_app.reports.rollup import AreaFigures, counted_filter, subtree_filte
 
 PAGE = 2000
 HELD_LABELS = {True: "Đạt", False: "Không đạt", None: "Chưa xác định"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A cell as a spreadsheet will not run it (OWASP "CSV injection"): text starting with `=`, `+`, `-`, `@`,
+    a tab or a carriage return gets a leading `'`; numbers, dates and other text stay as they are, so a negative
+    number is still a number."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def table_rows(report: RoundReport) -> Iterator[list]:
@@ -88,7 +98,7 @@ def stream_csv(rows: Iterator[list]) -> Iterator[str]:
     writer = csv.writer(buffer)
     yield "\ufeff"
     for i, row in enumerate(rows, start=1):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(["" if value is None else safe_cell(value) for value in row])
         if i % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -102,7 +112,7 @@ def write_xlsx(rows: Iterator[list], title: str) -> str:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     for row in rows:
-        sheet.append(row)
+        sheet.append([safe_cell(value) for value in row])
     handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="bao-cao-")
     os.close(handle)
     workbook.save(path)

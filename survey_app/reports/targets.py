@@ -20,7 +20,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey_app.errors import InvalidLines
+from survey_app.errors import Forbidden, InvalidLines, NotFound
 from survey_app.models import TARGET_OPERATORS, Area, OutcomeTarget, RulesetVersion, SurveyRound, User, record
 
 from ..results.rulesets import assign_ruleset, load_directory, round_rulesets
@@ -60,8 +60,20 @@ def round_outcome_ids(session: Session, survey_round: SurveyRound) -> list[str]:
     return ids
 
 
+def check_target_scope(survey_round: SurveyRound, area: Area | None, user: User | None) -> None:
+    """An account changes targets of its own areas only; the round-wide default (no area) only an account covering
+    every area of the round (a province admin). The CLI (no user) may do both."""
+    if user is None:
+        return
+    if area is None and not (survey_round.areas and all(user.covers(a) for a in survey_round.areas)):
+        raise Forbidden("Chỉ quản trị phụ trách toàn bộ địa bàn của đợt mới được đặt chỉ tiêu mặc định của đợt.")
+    if area is not None and not user.covers(area):
+        raise NotFound()
+
+
 def set_target(session: Session, survey_round: SurveyRound, outcome_id: str, area: Area | None, operator: str,
                percent: float, *, note: str = "", user: User | None = None, actor: str | None = "cli") -> OutcomeTarget:
+    check_target_scope(survey_round, area, user)
     check_target(operator, percent)
     known = round_outcome_ids(session, survey_round)
     if known and outcome_id not in known:
@@ -85,6 +97,7 @@ def set_target(session: Session, survey_round: SurveyRound, outcome_id: str, are
 
 def delete_target(session: Session, target: OutcomeTarget, *, user: User | None = None,
                   actor: str | None = "cli") -> None:
+    check_target_scope(session.get(SurveyRound, target.round_id), target.area, user)
     record(session, user=user, actor=None if user else actor, action="target.delete", entity_type="outcome_target",
            entity_id=target.id, summary=f"Xóa chỉ tiêu {target.outcome_id}",
            before={"operator": target.operator, "percent": target.percent, "area_id": target.area_id})

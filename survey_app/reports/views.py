@@ -8,6 +8,7 @@ from sqlalchemy import select
 from survey_app.access import area_in_scope_or_404, permission_required
 from survey_app.errors import NotFound
 from survey_app.extensions import db
+from survey_app.inputs import client_int
 from survey_app.models import TARGET_OPERATOR_LABELS, Area, OutcomeTarget, SurveyRound
 from survey_app.reports.report import build_report, outcome_specs, round_link
 from survey_app.reports.targets import TargetError, delete_target, set_target
@@ -135,7 +136,7 @@ def targets(round_code: str):
 def _save_target(survey_round: SurveyRound, outcome_ids: set[str]) -> list[str]:
     form = request.form
     if form.get("delete"):
-        target = db.session.get(OutcomeTarget, form.get("delete", type=int) or 0)
+        target = db.session.get(OutcomeTarget, client_int(form, "delete", 0))
         if target is None or target.round_id != survey_round.id or (
                 target.area is not None and not current_user.covers(target.area)):
             raise NotFound()

@@ -145,6 +145,8 @@ def queue_conditions(session: Session, user: User, filters: QueueFilters, *, enu
     # the planners estimate the area filter right and walk the (round, state, submitted_at) index for wide areas.
     village_ids = list(session.scalars(villages))
     conditions = [Submission.village_id.in_(village_ids) if village_ids else false(),
+                  # a household moved to another area leaves the old area's queue (its current village counts)
+                  Submission.household_id.in_(select(Household.id).where(Household.village_id.in_(village_ids))),
                   Submission.state.in_(filters.states())]
     if filters.survey_round is not None:
         conditions.append(Submission.round_id == filters.survey_round.id)

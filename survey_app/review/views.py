@@ -12,7 +12,9 @@ from ..core.answer_paths import read_answer
 from ..core.answers import diff_answers, layout, path_label, question_at
 from ..errors import NotFound
 from ..extensions import db
+from ..inputs import client_int, safe_next
 from ..models import Area
+from ..pagination import MAX_PAGE
 from ..results.store import stored_results
 from ..submissions import (
     SubmissionError,
@@ -65,7 +67,7 @@ def _flag_label(code):
 @permission_required("submission.review")
 def queue():
     filters = parse_filters(db.session, current_user, request.args)  # QueueFilterError: 404 with its message
-    page_number = request.args.get("page", 1, type=int) or 1
+    page_number = client_int(request.args, "page", 1, minimum=1, maximum=MAX_PAGE)
     page = queue_page(db.session, current_user, filters, page_number, PER_PAGE)
     areas = list(db.session.scalars(select(Area).where(area_clause(current_user, Area.path)).order_by(Area.path)))
     return render_template(
@@ -87,7 +89,7 @@ def bulk():
             flash(f"Đã duyệt {len(outcome.approved)} phiếu.", "success")
         for uuid, reason in outcome.skipped:
             flash(f"Bỏ qua phiếu {uuid[:8]}…: {reason}.", "warning")
-    return redirect(request.form.get("next") or url_for(".queue"))
+    return redirect(safe_next(request.form.get("next"), url_for(".queue")))
 
 
 def _render_submission(submission, *, error: str | None = None, status: int = 200, form: dict | None = None):
@@ -203,8 +205,8 @@ def diff(uuid):
     if not versions:
         raise NotFound("Phiếu chưa có phiên bản nào.")
     numbers = [v.number for v in versions]
-    old_number = request.args.get("from", type=int) or (numbers[-2] if len(numbers) > 1 else numbers[0])
-    new_number = request.args.get("to", type=int) or numbers[-1]
+    old_number = client_int(request.args, "from", 0) or (numbers[-2] if len(numbers) > 1 else numbers[0])
+    new_number = client_int(request.args, "to", 0) or numbers[-1]
     by_number = {v.number: v for v in versions}
     if old_number not in by_number or new_number not in by_number:
         raise NotFound("Phiếu không có phiên bản này.")

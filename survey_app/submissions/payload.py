@@ -41,6 +41,7 @@ def answers_hash(answers: Mapping, submit: bool) -> str:
                            separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
+YEARS = (2000, 2100)  # a device's start and finish times: anything else is a wrong clock or a probe
 REQUIRED_TEXT_KEYS = ("uuid", "household", "round", "form_version")
 TIME_KEYS = ("started_at", "finished_at")
 
@@ -79,8 +80,13 @@ def _parse_time(value: Any, key: str, errors: dict[str, str]) -> datetime | None
         return None
     if isinstance(value, str):
         try:
-            return datetime.fromisoformat(value.strip())
+            moment = datetime.fromisoformat(value.strip()[:40])
         except ValueError:
             pass
+        else:
+            if YEARS[0] <= moment.year <= YEARS[1]:
+                return moment
+            errors[key] = f"Thời điểm phải nằm trong các năm {YEARS[0]}–{YEARS[1]}"
+            return None
     errors[key] = "Phải là thời điểm ISO 8601, ví dụ 2024-05-10T08:30:00+07:00"
     return None

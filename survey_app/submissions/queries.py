@@ -62,6 +62,6 @@ def submission_in_scope(session: Session, user: User, value: str) -> Submission:
     existence outside the area is not revealed)."""
     uuid = normalise_uuid(value)
     submission = session.scalar(select(Submission).where(Submission.uuid == uuid)) if uuid else None
-    if submission is None or not user.covers(submission.village):
+    if submission is None or not user.covers(submission.household.village):  # its current village
         raise SubmissionNotFound("Không tìm thấy phiếu (hoặc phiếu nằm ngoài địa bàn của bạn).")
     return submission

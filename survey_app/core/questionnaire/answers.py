@@ -129,6 +129,9 @@ class _Run:
         if not isinstance(raw, (list, tuple)):
             self.errors[repeat.name] = "Phải là danh sách các dòng"
             return
+        if len(raw) > MAX_REPEAT_ROWS:
+            self.errors[repeat.name] = f"Quá nhiều dòng: {len(raw):,} (tối đa {MAX_REPEAT_ROWS} dòng)".replace(",", ".")
+            return
         rows = []
         for index, raw_row in enumerate(raw):
             row: dict[str, Any] = {}

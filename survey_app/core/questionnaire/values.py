@@ -28,6 +28,18 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\Z")
 
 
+MAX_DIGITS = 18
+"""At most this many digits in a number answer (beyond it: refused, before Python's 4.300-digit limit is met)."""
+MAX_TEXT_LENGTH = 4000
+"""At most this many characters in a text answer."""
+TOO_BIG = f"Số quá lớn (tối đa {MAX_DIGITS} chữ số)"
+
+
+class HugeNumber(str):
+    """A JSON number with more digits than any answer may have, kept as its text by the JSON reader (so the
+    question it answers is named in the refusal, instead of the whole body failing)."""
+
+
 class AnswerValueError(ValueError):
     """A raw value that cannot be stored for the question's type; ``message`` is Vietnamese."""
 
@@ -55,14 +67,21 @@ def coerce_value(question_type: str, raw: Any, choice_names: Sequence[str] = ())
     return coercer(raw)
 
 
+def _refuse_huge(raw: Any) -> None:
+    if isinstance(raw, HugeNumber) or (isinstance(raw, int) and len(str(abs(raw))) > MAX_DIGITS) or (
+            isinstance(raw, str) and sum(c.isdigit() for c in raw) > MAX_DIGITS + 2):
+        raise AnswerValueError(TOO_BIG)
+
+
 def _integer(raw: Any) -> int:
     message = "Phải là số nguyên"
     if isinstance(raw, bool):
         raise AnswerValueError(message)
+    _refuse_huge(raw)
     if isinstance(raw, int):
         return raw
     if isinstance(raw, float):
-        if math.isfinite(raw) and raw.is_integer():
+        if math.isfinite(raw) and raw.is_integer() and abs(raw) < 10**MAX_DIGITS:
             return int(raw)
         raise AnswerValueError(message)
     if isinstance(raw, str):
@@ -78,6 +97,7 @@ def _decimal(raw: Any) -> float:
     message = "Phải là số"
     if isinstance(raw, bool):
         raise AnswerValueError(message)
+    _refuse_huge(raw)
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and not math.isfinite(raw):
             raise AnswerValueError(message)
@@ -94,14 +114,17 @@ def _decimal(raw: Any) -> float:
             if not _GROUPED_INTEGER.match(text):
                 raise AnswerValueError(message)
             text = text.replace(".", "")
-        if _DECIMAL.match(text):
-            return float(text)
+        if _DECIMAL.match(text) and math.isfinite(value := float(text)):
+            return value
     raise AnswerValueError(message)
 
 
 def _text(raw: Any) -> str:
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
         raise AnswerValueError("Phải là văn bản")
+    _refuse_huge(raw if not isinstance(raw, str) or isinstance(raw, HugeNumber) else "")
+    if isinstance(raw, str) and len(raw) > MAX_TEXT_LENGTH:
+        raise AnswerValueError(f"Văn bản quá dài (tối đa {MAX_TEXT_LENGTH:,} ký tự)".replace(",", "."))
     return raw.strip() if isinstance(raw, str) else str(raw)
 
 
