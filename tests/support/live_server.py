@@ -101,6 +101,7 @@ class LiveServer:
     threads: int = 4
     secret_key: str = "live-test-secret"
     port: int = 0
+    env: dict[str, str] = field(default_factory=dict)  # more environment, e.g. STORAGE_DIR shared by two servers
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -109,7 +110,7 @@ class LiveServer:
 
     def start(self) -> "LiveServer":
         self.port = self.port or free_port()
-        env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": self.secret_key}
+        env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": self.secret_key, **self.env}
         env.pop("SQL_ECHO", None)
         command = [gunicorn_executable(), "--workers", str(self.workers), "--threads", str(self.threads),
                    "--bind", f"{HOST}:{self.port}", "--timeout", "60", "--graceful-timeout", "5",
