@@ -7,11 +7,9 @@ Runs on SQLite (a file in tmp_path) and on PostgreSQL when TEST_DATABASE_URL is 
 """
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from survey_app import migrate
@@ -21,9 +19,8 @@ from tests.support.live_server import (
     LiveServer,
     csrf_in,
     drop_postgres_database,
-    live_postgres_url,
+    live_database,
     log_in,
-    recreate_postgres_database,
     request,
 )
 from tests.support.pdf import have_poppler, pdf_text
@@ -49,19 +46,7 @@ def _seed(url: str) -> None:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def servers(request, tmp_path_factory):
     workdir = tmp_path_factory.mktemp(f"two_{request.param}")
-    postgres_url = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{workdir / 'shared.sqlite3'}"
-    else:
-        raw = os.environ.get("TEST_DATABASE_URL")
-        if not raw:
-            pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set (.ci/run sets it)")
-        url = postgres_url = live_postgres_url(raw)
-        try:
-            recreate_postgres_database(postgres_url)
-        except Exception as err:  # any connection failure means: skip, visibly
-            pytest.skip(f"PostgreSQL at TEST_DATABASE_URL is not reachable (or cannot create "
-                        f"{make_url(postgres_url).database}): {err}")
+    url, postgres_url = live_database(request.param, workdir, "two")
     shared = {"STORAGE_DIR": str(workdir / "shared-volume"), "SURVEY_ENV": "production"}
     pair = [LiveServer(url, workdir / f"gunicorn-{name}.log", workers=1, threads=4, secret_key="one-key-for-all",
                        env=shared) for name in ("a", "b")]
