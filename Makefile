@@ -31,7 +31,7 @@ demo: migrate
 
 run: demo
 	@echo "Mở http://127.0.0.1:$(PORT) — tài khoản mẫu ở trên (mật khẩu matkhau123)."
-	$(BIN)/gunicorn --workers 2 --threads 4 --timeout 300 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --timeout 300 --bind 127.0.0.1:$(PORT) wsgi:app
 
 test: install-dev
 	$(BIN)/python -m ruff check .

@@ -86,6 +86,7 @@ def areas_move(code, new_parent_code):
 
 def register_cli(app: Flask) -> None:
     from .auth.cli import users_cli
+    from .backup import backup_cli
     from .demo.cli import demo_cli, seed_demo_command
     from .households.cli import households_cli
     from .reports.cli import targets_cli
@@ -93,6 +94,6 @@ def register_cli(app: Flask) -> None:
     from .submissions.cli import submissions_cli
     from .surveys.cli import questionnaires_cli, rounds_cli
 
-    for group in (db_cli, areas_cli, users_cli, households_cli, questionnaires_cli, rounds_cli, rulesets_cli,
+    for group in (db_cli, backup_cli, areas_cli, users_cli, households_cli, questionnaires_cli, rounds_cli, rulesets_cli,
                   scoring_cli, targets_cli, submissions_cli, demo_cli, seed_demo_command):
         app.cli.add_command(group)

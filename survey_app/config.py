@@ -2,7 +2,10 @@
 
 `DATABASE_URL` selects the database (default: SQLite in `instance/`); the usual
 `postgresql://user@host/db` form is rewritten to use the psycopg 3 driver.
-`SECRET_KEY`, if unset, is generated once into `instance/secret_key` and reused.
+`SECRET_KEY`, if unset, is generated once into `instance/secret_key` and reused: the embedded default of one
+machine. Several app servers behind one address must share it, so `SURVEY_ENV=production` refuses to start
+without `SECRET_KEY` and `DATABASE_URL` in the environment (docs/deployment.md). `STORAGE_DIR` (default
+`instance/storage`) holds the files a request may need from any server (job outputs): a shared volume there.
 """
 from __future__ import annotations
 
@@ -32,6 +35,28 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+class ConfigurationError(RuntimeError):
+    """The environment cannot run this server (said at start-up, before any request)."""
+
+
+PRODUCTION_REQUIRES = ("SECRET_KEY", "DATABASE_URL")
+
+
+def is_production() -> bool:
+    return os.environ.get("SURVEY_ENV", "").strip().lower() == "production"
+
+
+def check_production_environment() -> None:
+    """In production every server must read the same key and the same database: both from the environment."""
+    if not is_production():
+        return
+    missing = [name for name in PRODUCTION_REQUIRES if not os.environ.get(name, "").strip()]
+    if missing:
+        raise ConfigurationError(
+            "SURVEY_ENV=production: thiếu biến môi trường " + ", ".join(missing)
+            + " (mọi máy chủ phải dùng chung khoá bí mật và cơ sở dữ liệu; xem docs/deployment.md).")
+
+
 def _flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -41,6 +66,7 @@ def _flag(name: str, default: bool = False) -> bool:
 
 def from_environment(instance_path: Path) -> dict:
     """Build the Flask config mapping from environment variables."""
+    check_production_environment()
     instance_path.mkdir(parents=True, exist_ok=True)
     default_db = f"sqlite:///{instance_path / 'survey.sqlite3'}"
     return {
@@ -61,5 +87,7 @@ def from_environment(instance_path: Path) -> dict:
         "LOGIN_DELAY_SECONDS": int(os.environ.get("LOGIN_DELAY_SECONDS", "30")),
         "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "90")),
         "PAGE_SIZE": 50,
+        "SURVEY_ENV": "production" if is_production() else "development",
+        "STORAGE_DIR": os.environ.get("STORAGE_DIR") or str(instance_path / "storage"),
         "FORMS_DIR": os.environ.get("FORMS_DIR", str(Path(__file__).resolve().parent.parent / "forms")),
     }

@@ -71,7 +71,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA synchronous=FULL")  # WAL + FULL: a commit acknowledged to a client survives a power loss
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 

@@ -82,7 +82,7 @@ def _wait_for_end(client, url, seconds=120):
 
 def test_booklet_job_through_the_web_and_a_detached_worker(app, world, session, factories, client, tmp_path,
                                                           monkeypatch):
-    monkeypatch.setitem(app.config, "JOBS_DIR", str(tmp_path / "jobs"))
+    monkeypatch.setitem(app.config, "STORAGE_DIR", str(tmp_path / "storage"))
     _village_with_households(world, session, factories)
     login(client, "dieutra")
     form = client.get("/paper/booklets/new?village=V1")
@@ -99,6 +99,7 @@ def test_booklet_job_through_the_web_and_a_detached_worker(app, world, session, 
     assert (data["done"], data["total"], data["percent"]) == (3, 3, 100)
     assert set(states) <= {"queued", "running", "done"}
     assert "Kon Tu Rằng 2" in client.get("/paper/jobs").get_data(as_text=True)
+    assert (tmp_path / "storage" / "jobs" / f"job-{job_id}.pdf").is_file()  # in STORAGE_DIR, the shared volume
     download = client.get(data["download_url"])
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert "Y Brơm" in pdf_text(download.data, tmp_path)

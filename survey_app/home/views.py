@@ -1,9 +1,9 @@
 """The home page and the navigation menu."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ..access import area_clause, can
 from ..extensions import db
@@ -45,3 +45,32 @@ def index():
         .where(area_clause(current_user, Area.path))
     )
     return render_template("home.html", household_count=households or 0)
+
+
+@bp.route("/healthz")
+def healthz():
+    """For the load balancer and monitoring, without login: the database answers, the job queue can run.
+    200 ``{"status": "ok", "database": "ok", "queue": "ok"}``, or 503 naming what failed (no details beyond the
+    kind of error: anyone may call it)."""
+    from ..jobs.service import queue_problem
+
+    checks = {"database": "ok", "queue": "ok"}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as err:  # any failure to answer is the finding
+        db.session.rollback()
+        checks["database"] = f"error: {type(err).__name__}"
+        checks["queue"] = "unknown (no database)"
+    else:
+        try:
+            problem = queue_problem(db.session, current_app.config["STORAGE_DIR"])
+        except Exception as err:
+            db.session.rollback()
+            problem = f"{type(err).__name__}"
+        if problem:
+            checks["queue"] = f"error: {problem}"
+    healthy = all(value == "ok" for value in checks.values())
+    response = jsonify({"status": "ok" if healthy else "error", **checks})
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

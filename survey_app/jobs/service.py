@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey_app.core.clock import utc_now
@@ -90,6 +91,22 @@ def expire_stale(session: Session, jobs: Iterable[Job], now: datetime | None = N
         if message:
             job.state, job.message, job.finished_at = "failed", message, now
     session.flush()
+
+
+def queue_problem(session: Session, storage_dir: Path, now: datetime | None = None) -> str | None:
+    """What keeps jobs from running, for /healthz: the job folder of STORAGE_DIR not writable, or queued jobs
+    that no worker picked up within QUEUE_TIMEOUT. None when the queue is healthy."""
+    folder = Path(storage_dir) / "jobs"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".healthz-{socket.gethostname()}-{os.getpid()}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as err:
+        return f"storage not writable: {type(err).__name__}"
+    cutoff = (now or utc_now()) - QUEUE_TIMEOUT
+    stuck = session.scalar(select(func.count(Job.id)).where(Job.state == "queued", Job.created_at < cutoff))
+    return f"{stuck} queued job(s) not started" if stuck else None
 
 
 def job_json(job: Job) -> dict:

@@ -37,7 +37,9 @@ BOOKLET_KIND = "village_booklet"
 
 
 def jobs_dir() -> Path:
-    return Path(current_app.config.get("JOBS_DIR") or Path(current_app.instance_path) / "jobs")
+    """Under STORAGE_DIR, a volume every app server mounts at the same path: the job created through one server
+    is downloaded through another."""
+    return Path(current_app.config["STORAGE_DIR"]) / "jobs"
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:

@@ -79,6 +79,28 @@ def drop_postgres_database(live_url: str) -> None:
     _maintain(live_url, f'DROP DATABASE IF EXISTS "{_live_name(live_url)}" WITH (FORCE)')
 
 
+def live_database(kind: str, workdir: Path, name: str = "") -> tuple[str, str | None]:
+    """A fresh database for a live test: ``(url, postgres_url)``, postgres_url None for SQLite (a file in
+    ``workdir``); on PostgreSQL ``<TEST_DATABASE_URL's database>_<name>_live``, created anew (drop it at the end
+    with drop_postgres_database). Skips, with the reason, when PostgreSQL is not configured or not reachable."""
+    import pytest
+
+    if kind == "sqlite":
+        return f"sqlite:///{workdir / ((name or 'live') + '.sqlite3')}", None
+    raw = os.environ.get("TEST_DATABASE_URL")
+    if not raw:
+        pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set (.ci/run sets it)")
+    url = make_url(live_postgres_url(raw))
+    if name:
+        url = url.set(database=f"{url.database[:-len(LIVE_SUFFIX)]}_{name}{LIVE_SUFFIX}")
+    postgres_url = url.render_as_string(hide_password=False)
+    try:
+        recreate_postgres_database(postgres_url)
+    except Exception as err:  # any connection failure means: skip, visibly
+        pytest.skip(f"PostgreSQL at TEST_DATABASE_URL is not reachable (or cannot create {url.database}): {err}")
+    return postgres_url, postgres_url
+
+
 # -- the server ----------------------------------------------------------------------------------------------------
 
 def free_port() -> int:
@@ -101,6 +123,7 @@ class LiveServer:
     threads: int = 4
     secret_key: str = "live-test-secret"
     port: int = 0
+    env: dict[str, str] = field(default_factory=dict)  # more environment, e.g. STORAGE_DIR shared by two servers
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -109,7 +132,7 @@ class LiveServer:
 
     def start(self) -> "LiveServer":
         self.port = self.port or free_port()
-        env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": self.secret_key}
+        env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": self.secret_key, **self.env}
         env.pop("SQL_ECHO", None)
         command = [gunicorn_executable(), "--workers", str(self.workers), "--threads", str(self.threads),
                    "--bind", f"{HOST}:{self.port}", "--timeout", "60", "--graceful-timeout", "5",
