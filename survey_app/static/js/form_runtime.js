@@ -75,8 +75,9 @@
 
   /** What an enumerator types into a date box, with the slashes put in: "1003" -> "10/03", "10032025" -> "10/03/2025". */
   function maskDate(text) {
-    if (!/^\d+$/.test(text)) return text; // typed with slashes (or ISO): left as typed
-    var digits = text.slice(0, 8);
+    // Only digits, or what this mask made of them: typed with other slashes (1/3/2025) or ISO, left as typed.
+    if (!/^(\d{2}\/){0,2}\d*$/.test(text)) return text;
+    var digits = text.replace(/\//g, "").slice(0, 8);
     return digits.slice(0, 2) + (digits.length > 2 ? "/" + digits.slice(2, 4) : "") +
       (digits.length > 4 ? "/" + digits.slice(4) : "");
   }
@@ -706,9 +707,9 @@
       next: "Câu trả lời chưa hợp lệ trong phần này. Hãy sửa trước khi sang phần sau.",
       draft: "Chưa lưu được: còn " + count + " câu trả lời chưa hợp lệ. Hãy sửa các câu được đánh dấu đỏ.",
       submit: unseen.length && !shownCount
-        ? "Chưa gửi được: còn phần " + unseen.join(", ") + " chưa xem. Bấm “Phần sau ›” để trả lời tiếp."
+        ? "Chưa gửi được: phần " + unseen.join(", ") + " chưa xem, còn câu phải trả lời. Bấm “Phần sau ›” để trả lời tiếp."
         : "Chưa gửi được: còn " + (unseen.length ? shownCount : count) + " câu chưa trả lời hoặc chưa hợp lệ. Hãy sửa các câu được đánh dấu đỏ." +
-          (unseen.length ? " Phần " + unseen.join(", ") + " chưa xem." : "")
+          (unseen.length ? " Các phần chưa xem còn câu phải trả lời: " + unseen.join(", ") + "." : "")
     };
     box.textContent = count ? messages[reason] : "";
     box.hidden = !count;
