@@ -48,6 +48,17 @@ def red_questions(page):
         .map(el => el.closest('section.form-section').dataset.section)""")
 
 
+def post_submit_past_the_browser(page):
+    """Post "Gửi phiếu" without the runtime's checks, as a device with an old page would."""
+    page.evaluate("""() => {
+        const form = document.getElementById('questionnaire');
+        const action = document.createElement('input');
+        action.type = 'hidden'; action.name = 'submission-action'; action.value = 'submit';
+        form.appendChild(action);
+        HTMLFormElement.prototype.submit.call(form);
+    }""")
+
+
 def mark(page, section):
     return page.locator(f"[data-goto-section='{section}']")
 
@@ -97,14 +108,7 @@ def test_the_servers_refusal_shows_every_error_and_opens_at_the_first(live_serve
     page = tablet_page
     open_form(page, live_server.url)
     fill_general_section(page)
-    # Post "Gửi phiếu" past the browser's checks, as a device with an old page would.
-    page.evaluate("""() => {
-        const form = document.getElementById('questionnaire');
-        const action = document.createElement('input');
-        action.type = 'hidden'; action.name = 'submission-action'; action.value = 'submit';
-        form.appendChild(action);
-        HTMLFormElement.prototype.submit.call(form);
-    }""")
+    post_submit_past_the_browser(page)
     page.wait_for_selector("#error-summary")
     page.wait_for_selector("#questionnaire.is-paged")
     # The members' section is the first with a refused answer; every section's errors are shown.
@@ -230,13 +234,7 @@ def test_every_control_of_the_fieldwork_pages_is_44_px_and_nothing_scrolls_sidew
     # The form after a submit attempt (the section marks) and after the server's refusal (the error summary).
     page.get_by_role("button", name="Gửi phiếu").click()
     assert small_controls(page) == [] and not scrolls_sideways(page)
-    page.evaluate("""() => {
-        const form = document.getElementById('questionnaire');
-        const action = document.createElement('input');
-        action.type = 'hidden'; action.name = 'submission-action'; action.value = 'submit';
-        form.appendChild(action);
-        HTMLFormElement.prototype.submit.call(form);
-    }""")
+    post_submit_past_the_browser(page)
     page.wait_for_selector("#error-summary")
     assert small_controls(page) == [] and not scrolls_sideways(page)
     screenshot(page, "fieldwork-form-refused")
