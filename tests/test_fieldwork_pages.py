@@ -101,7 +101,8 @@ def test_form_renders_every_question_type_of_the_campaign(client, campaign):
     assert len(re.findall(r'<section class="form-section"', html)) == 8
     assert re.search(r'<input[^>]*inputmode="numeric"[^>]*name="so_thanh_vien"', html)
     assert re.search(r'<input[^>]*inputmode="decimal"[^>]*name="dien_tich_nha"', html)
-    assert re.search(r'<input[^>]*name="ngay_khao_sat"[^>]*type="date"', html)
+    date_input = re.search(r'<input[^>]*name="ngay_khao_sat"[^>]*>', html).group(0)  # dd/mm/yyyy, not type=date
+    assert 'type="text"' in date_input and 'placeholder="dd/mm/yyyy"' in date_input and "data-date" in date_input
     assert re.search(r'<input[^>]*name="khu_vuc"[^>]*type="radio"[^>]*value="nong_thon"', html)
     assert re.search(r'<input[^>]*name="tai_san"[^>]*type="checkbox"[^>]*value="ti_vi"', html)
     assert "Kiểm tra lại họ tên chủ hộ trước khi hỏi" in html  # note
@@ -132,7 +133,7 @@ def test_draft_with_missing_required_answers_is_saved_and_resumed(client, campai
     assert "Đã lưu nháp phiếu hộ HV1-001" in home and f'data-uuid="{submission_uuid}"' in home
     html, resumed_uuid = open_form(client)
     assert resumed_uuid == submission_uuid
-    assert 'value="2025-03-10"' in html and 'value="45,5"' in html and 'name="thanh_vien-0-ho_ten"' in html
+    assert 'value="10/03/2025"' in html and 'value="45,5"' in html and 'name="thanh_vien-0-ho_ten"' in html
 
 
 def test_submit_with_an_error_answers_422_with_the_message_next_to_the_question(client, campaign, session):

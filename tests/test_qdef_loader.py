@@ -297,7 +297,7 @@ def test_impossible_date_is_reported_not_crashing(tmp_path):
     with pytest.raises(DefinitionError) as failure:
         load_definition(path)
     assert failure.value.errors == [f'{path}: câu "ngay_tham", default: giá trị mặc định không hợp lệ: '
-                                    'Ngày không hợp lệ (định dạng YYYY-MM-DD)']
+                                    'Ngày không hợp lệ: ghi ngày/tháng/năm (31/12/2025) hoặc YYYY-MM-DD']
 
 
 def test_quality_block_of_the_shipped_form():

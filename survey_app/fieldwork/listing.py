@@ -56,6 +56,12 @@ def round_households(user: User, survey_round: SurveyRound, text: str = ""):
     return stmt
 
 
+def household_page(session: Session, listed, code: str, per_page: int) -> int:
+    """The page of ``listed`` (a ``round_households`` query) that shows the household ``code``; 1 if it is absent."""
+    codes = session.scalars(listed.with_only_columns(Household.code)).all()
+    return codes.index(code) // per_page + 1 if code in codes else 1
+
+
 def state_counts(session: Session, user: User, survey_round: SurveyRound) -> dict[str, int]:
     """How many households of the user's part of the round are in each state (with 'not_started' and 'total')."""
     current = and_(Submission.household_id == Household.id, Submission.round_id == survey_round.id,

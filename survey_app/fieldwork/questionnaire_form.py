@@ -18,9 +18,10 @@ from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.form import BaseForm
 from wtforms.meta import DefaultMeta
-from wtforms.widgets import CheckboxInput, DateInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey_app.core.answer_paths import answer_path
+from survey_app.core.formatting import format_iso_date
 from survey_app.core.questionnaire import AnswerValueError, Definition, Question, coerce_value
 
 SEPARATOR = "-"
@@ -67,7 +68,10 @@ def _unbound_field(defn: Definition, question: Question):
     if kind == "decimal":
         return StringField(question.display_label, render_kw={**render_kw, "inputmode": "decimal"})
     if kind == "date":
-        return StringField(question.display_label, widget=DateInput(), render_kw=render_kw)
+        # A text box, not <input type=date> (which follows the browser's language: mm/dd/yyyy on an English
+        # tablet): always dd/mm/yyyy, the slashes put in by form_runtime.js; the server reads both forms.
+        return StringField(question.display_label, render_kw={**render_kw, "inputmode": "numeric", "maxlength": 10,
+                                                              "placeholder": "dd/mm/yyyy", "data-date": "1"})
     if kind == "text":
         if "multiline" in (question.appearance or "").split():
             return TextAreaField(question.display_label, render_kw=render_kw)
@@ -223,6 +227,8 @@ def display_value(defn: Definition, question: Question, value: Any) -> Any:
         except AnswerValueError:
             return [] if question.type == "select_multiple" else None
         return value or ([] if question.type == "select_multiple" else None)
+    if question.type == "date" and isinstance(value, str):
+        return format_iso_date(value)
     if question.type == "decimal" and isinstance(value, (int, float)) and not isinstance(value, bool):
         if float(value).is_integer():
             return str(int(value))

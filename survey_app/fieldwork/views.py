@@ -31,7 +31,7 @@ from ..surveys.rounds import rounds_open_to
 from ..surveys.versions import get_definition
 from ..web import reads_first
 from .forms import NewHouseholdForm, suggest_code
-from .listing import HouseholdRow, latest_comments, round_households, state_counts
+from .listing import HouseholdRow, household_page, latest_comments, round_households, state_counts
 from .questionnaire_form import answers_from_form, form_from_answers, form_from_post
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork", template_folder="templates")
@@ -41,6 +41,7 @@ UUID_FIELD = "submission-uuid"
 STARTED_FIELD = "submission-started"
 VERSION_FIELD = "submission-form-version"
 ACTION_FIELD = "submission-action"
+POSITION_FIELD = "submission-section"
 HOUSEHOLDS_PER_PAGE = 20
 
 
@@ -63,9 +64,13 @@ def home():
             raise NotFound()
     rows, page, counts = [], None, {}
     text = request.args.get("q", "").strip()
+    saved_code = request.args.get("at", "").strip()
     if chosen is not None:
         page_number, _ = page_args(request.args)
-        page = paginate(db.session, round_households(current_user, chosen, text), page_number, HOUSEHOLDS_PER_PAGE)
+        listed = round_households(current_user, chosen, text)
+        if saved_code and "page" not in request.args:  # back from the questionnaire: the page showing it
+            page_number = household_page(db.session, listed, saved_code, HOUSEHOLDS_PER_PAGE)
+        page = paginate(db.session, listed, page_number, HOUSEHOLDS_PER_PAGE)
         states = household_states(db.session, current_user, chosen, page.items)
         returned = [h.id for h in page.items if states.get(h.id) == "has_issues"]
         comments = latest_comments(db.session, chosen, returned)
@@ -73,7 +78,7 @@ def home():
         counts = state_counts(db.session, current_user, chosen)
     return render_template("fieldwork/home.html", rounds=rounds, survey_round=chosen, rows=rows, page=page,
                            counts=counts, text=text, state_labels=STATE_LABELS,
-                           saved_uuid=normalise_uuid(request.args.get("saved")))
+                           saved_uuid=normalise_uuid(request.args.get("saved")), saved_code=saved_code)
 
 
 @bp.route("/<round_code>/<household_code>", methods=["GET", "POST"])
@@ -100,7 +105,8 @@ def questionnaire(round_code, household_code):
             errors, message, status = err.errors, err.message, err.status
         else:
             _flash_outcome(outcome, household, payload.submit)
-            return redirect(url_for(".home", round=survey_round.code, saved=outcome.submission.uuid))
+            return redirect(url_for(".home", round=survey_round.code, saved=outcome.submission.uuid,
+                                    at=household.code, _anchor=f"hh-{household.code}"))
     else:
         form = form_from_answers(defn, submission.answers if submission is not None else None)
         submission_uuid = submission.uuid if submission is not None else str(uuid_module.uuid4())
@@ -108,17 +114,38 @@ def questionnaire(round_code, household_code):
                       timespec="seconds")
         shown_answers = submission.answers if submission is not None else {}
     comments = latest_comments(db.session, survey_round, [household.id]) if state == "has_issues" else {}
-    first_error_section = next((s for s in (path_section(defn, p) for p in errors) if s), None)
+    sections = [section.name for section in defn.sections]
+    error_sections = {path_section(defn, p) for p in errors}
+    first_error_section = next((name for name in sections if name in error_sections), None)
+    if request.method == "POST":
+        position = _posted_position(sections)
+    else:
+        position = submission.draft_section if submission is not None and state == "draft" else None
+    visited = _visited_sections(sections, state, position, request.form.get(ACTION_FIELD) == "submit")
     page = render_template(
         "fieldwork/questionnaire.html", defn=defn, compiled=qv.compiled, form=form, household=household,
         survey_round=survey_round, submission=submission, state=state, state_label=STATE_LABELS[state],
         read_only=state in READ_ONLY_STATES, comment=comments.get(household.id), errors=errors,
         error_labels={path: path_label(defn, path) for path in errors}, message=message,
-        start_section=first_error_section or "", submitted_attempt=request.form.get(ACTION_FIELD) == "submit",
+        start_section=first_error_section or position or "", visited=visited, submitted_attempt=request.form.get(ACTION_FIELD) == "submit",
         answers=shown_answers or {}, submission_uuid=submission_uuid, started=started,
         base_version=submission.answers_hash if submission is not None else "",
-        fields={"uuid": UUID_FIELD, "started": STARTED_FIELD, "version": VERSION_FIELD, "action": ACTION_FIELD})
+        fields={"uuid": UUID_FIELD, "started": STARTED_FIELD, "version": VERSION_FIELD, "action": ACTION_FIELD,
+                "position": POSITION_FIELD})
     return page, status
+
+
+def _posted_position(sections: list[str]) -> str | None:
+    posted = request.form.get(POSITION_FIELD, "").strip()
+    return posted if posted in sections else None
+
+
+def _visited_sections(sections: list[str], state: str, position: str | None, submitted: bool) -> list[str]:
+    """The sections the enumerator has already seen, whose missing answers the page marks red: all of them after
+    a real submit or for a returned submission, else those up to where the draft stopped."""
+    if submitted or state == "has_issues":
+        return sections
+    return sections[:sections.index(position) + 1] if position in sections else []
 
 
 def _payload(form, household: Household, survey_round: SurveyRound, submission) -> SubmissionPayload:
@@ -131,7 +158,7 @@ def _payload(form, household: Household, survey_round: SurveyRound, submission) 
         household_code=household.code, round_code=survey_round.code,
         form_version=request.form.get(VERSION_FIELD) or None, answers=answers_from_form(form),
         started_at=_parse_moment(request.form.get(STARTED_FIELD, "")), finished_at=utc_now() if submit else None,
-        submit=submit, source="web")
+        submit=submit, source="web", position=_posted_position([s.name for s in form.definition.sections]))
 
 
 def _flash_outcome(outcome: SaveOutcome, household: Household, submit: bool) -> None:

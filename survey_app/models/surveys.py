@@ -132,6 +132,8 @@ class Submission(Base):
     version_number: Mapped[int] = mapped_column(default=1)
     flags: Mapped[Any] = mapped_column(JSONType, default=list)
     source: Mapped[str] = mapped_column(String(20), default="web")
+    # The questionnaire section the enumerator was on when the page last saved (a draft reopens there).
+    draft_section: Mapped[str | None] = mapped_column(String(64))
     # The income this submission adds to its commune's IncomeSummary (None: it adds nothing), so that a state or
     # answer change takes exactly that contribution back out.
     counted_income: Mapped[float | None] = mapped_column(Float)

@@ -24,6 +24,7 @@ class SubmissionPayload:
     finished_at: datetime | None = None
     submit: bool = False
     source: str = "web"  # "web" | "api"
+    position: str | None = None  # the section the page was on (Submission.draft_section), None: keep it
 
 
 def normalise_uuid(value) -> str | None:

@@ -134,6 +134,7 @@ def _create(session: Session, user: User, payload: SubmissionPayload, uuid: str,
         village_id=household.village_id, enumerator_id=user.id, state=check_system("draft", "submit") if payload.submit else "draft",
         is_current=False,  # the counting rule (lifecycle) decides
         answers=answers, answers_hash=digest, version_number=1, flags=[], source=payload.source,
+        draft_section=payload.position,
         started_at=from_device(payload.started_at), finished_at=from_device(payload.finished_at),
         submitted_at=utc_now() if payload.submit else None)
     session.add(submission)
@@ -161,6 +162,8 @@ def _update(session: Session, user: User, payload: SubmissionPayload, submission
         submission.started_at = from_device(payload.started_at)
     if payload.finished_at is not None:
         submission.finished_at = from_device(payload.finished_at)
+    if payload.position is not None:
+        submission.draft_section = payload.position
     event, action, summary = "draft_saved", "submission.update", "Lưu nháp phiếu"
     if payload.submit and submission.state == "draft":
         submission.state, submission.version_number = check_system("draft", "submit"), 1

@@ -156,7 +156,7 @@ def _select_multiple(raw: Any, choice_names: Sequence[str]) -> list[str] | None:
 
 
 def _date(raw: Any) -> str:
-    message = "Ngày không hợp lệ (định dạng YYYY-MM-DD)"
+    message = "Ngày không hợp lệ: ghi ngày/tháng/năm (31/12/2025) hoặc YYYY-MM-DD"
     if isinstance(raw, dt.datetime):
         return raw.date().isoformat()
     if isinstance(raw, dt.date):

@@ -69,7 +69,17 @@
       if (year >= 1 && check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 &&
           check.getUTCDate() === day) return text;
     }
-    throw new TypeProblem("Ngày không hợp lệ (định dạng YYYY-MM-DD)");
+    if (vn) throw new TypeProblem("Không có ngày " + pad(vn[1]) + "/" + pad(vn[2]) + "/" + vn[3] + " trong lịch");
+    throw new TypeProblem("Ngày không hợp lệ: nhập ngày/tháng/năm, ví dụ 10/03/2025");
+  }
+
+  /** What an enumerator types into a date box, with the slashes put in: "1003" -> "10/03", "10032025" -> "10/03/2025". */
+  function maskDate(text) {
+    // Only digits, or what this mask made of them: typed with other slashes (1/3/2025) or ISO, left as typed.
+    if (!/^(\d{2}\/){0,2}\d*$/.test(text)) return text;
+    var digits = text.replace(/\//g, "").slice(0, 8);
+    return digits.slice(0, 2) + (digits.length > 2 ? "/" + digits.slice(2, 4) : "") +
+      (digits.length > 4 ? "/" + digits.slice(4) : "");
   }
 
   function pad(text) { text = String(text); return text.length < 2 ? "0" + text : text; }
@@ -167,6 +177,8 @@
       });
     });
     this.sectionEls = Array.prototype.slice.call(form.querySelectorAll("section.form-section[data-section]"));
+    // Sections already shown: only their missing answers are marked red (the server lists those it saw).
+    this.visited = new Set((form.getAttribute("data-visited") || "").split(" ").filter(Boolean));
     this.current = 0;
     this.state = null;
     this.pendingAction = null;
@@ -297,7 +309,7 @@
   /** One full pass: read, evaluate in order, check. Adjusts repeat rows to their counts on the way. */
   FormRuntime.prototype.run = function (submit) {
     var self = this;
-    var state = { values: {}, rows: {}, errors: {}, relevant: new Set() };
+    var state = { values: {}, rows: {}, errors: {}, missing: new Set(), relevant: new Set() };
     Object.keys(this.questions).forEach(function (name) {
       var q = self.questions[name];
       if (q.repeat) return;
@@ -385,7 +397,10 @@
     if (value === null) {
       var required = q.required === true || (q.required && typeof q.required === "object" &&
         this.holds(state, q.required, ctx));
-      if (submit && required) state.errors[path] = q.required_message;
+      if (submit && required) {
+        state.errors[path] = q.required_message;
+        state.missing.add(path);
+      }
       return;
     }
     if (q.constraint && !root.SurveyExpr.truthy(this.evaluate(state, q.constraint, ctx, value))) {
@@ -498,11 +513,13 @@
       if (calc) {
         calc.textContent = shownValue(self.lookup(state, el.getAttribute("data-q"), self.rowContext(state, el))) || "—";
       }
-      self.showError(el, state.errors[path]);
+      self.showError(el, self.shownError(state, path));
+      var clear = el.querySelector("[data-clear-choice]");
+      if (clear) clear.hidden = !el.querySelector("input[type=radio]:checked");
     });
     forEach(this.form.querySelectorAll(".repeat-row:not(.row-surplus)"), function (el) {
       var repeat = el.parentElement.getAttribute("data-rows-for");
-      self.showError(el, state.errors[rowPath(repeat, el.getAttribute("data-row"))]);
+      self.showError(el, self.shownError(state, rowPath(repeat, el.getAttribute("data-row"))));
       var caption = el.querySelector("[data-row-caption]");
       var row = (state.rows[repeat] || [])[Number(el.getAttribute("data-row"))] || {};
       var firstText = (self.questions[repeat].questions || []).filter(function (c) { return c.type === "text"; })[0];
@@ -521,6 +538,46 @@
       span.textContent = shownValue(self.lookup(state, span.getAttribute("data-ref"), self.rowContext(state, span)));
     });
     this.showSection(this.current, false);
+  };
+
+  /** The error shown at a path: a missing answer only once its section has been seen. */
+  FormRuntime.prototype.shownError = function (state, path) {
+    if (!state.missing.has(path) || this.isVisited(this.sectionIndexOf(path))) return state.errors[path];
+    return undefined;
+  };
+
+  FormRuntime.prototype.isVisited = function (index) {
+    return index >= 0 && this.visited.has(this.sectionEls[index].getAttribute("data-section"));
+  };
+
+  FormRuntime.prototype.markVisited = function (index) {
+    if (!this.sectionEls[index] || this.isVisited(index)) return;
+    this.visited.add(this.sectionEls[index].getAttribute("data-section"));
+    if (this.state) this.render(this.state); // its missing answers show from now on
+  };
+
+  /** After a submit attempt, one mark per section: its errors, "chưa xem" when not yet shown, or done. */
+  FormRuntime.prototype.renderMarks = function (state) {
+    var marks = this.form.querySelector("[data-section-marks]");
+    if (!marks) return;
+    marks.hidden = !this.submitAttempted;
+    var self = this;
+    forEach(marks.querySelectorAll("[data-goto-section]"), function (button) {
+      var index = self.sectionEls.findIndex(function (el) {
+        return el.getAttribute("data-section") === button.getAttribute("data-goto-section");
+      });
+      var skipped = self.sectionEls[index].classList.contains("section-skipped");
+      var seen = self.isVisited(index);
+      var count = self.errorsIn(index, state.errors).filter(function (path) {
+        return self.shownError(state, path) !== undefined;
+      }).length;
+      var text = skipped ? "không áp dụng" : !seen ? "chưa xem" : count ? count + " lỗi" : "xong";
+      button.querySelector("[data-mark-state]").textContent = text;
+      button.className = "btn section-mark " + (skipped ? "mark-skipped" : !seen ? "mark-unseen" : count ? "mark-errors" : "mark-done");
+      button.parentElement.hidden = skipped;
+      if (index === self.current) button.setAttribute("aria-current", "step");
+      else button.removeAttribute("aria-current");
+    });
   };
 
   FormRuntime.prototype.pathOf = function (el) {
@@ -565,20 +622,25 @@
       var next = relevant.filter(function (i) { return i > index; })[0];
       index = next !== undefined ? next : relevant[relevant.length - 1];
     }
+    if (index !== this.current) this.markVisited(this.current); // a section left has been seen
     this.current = index;
+    var name = this.sectionEls[index].getAttribute("data-section");
+    var position = this.form.querySelector('[data-meta="section"]');
+    if (position) position.value = name;
     this.sectionEls.forEach(function (el, i) { el.classList.toggle("is-current", i === index); });
-    var position = relevant.indexOf(index) + 1;
+    var place = relevant.indexOf(index) + 1;
     var text = this.form.querySelector("[data-progress-text]");
-    if (text) text.textContent = "Phần " + position + "/" + relevant.length;
+    if (text) text.textContent = "Phần " + place + "/" + relevant.length;
     var label = this.form.querySelector("[data-progress-label]");
     if (label) label.textContent = this.sectionEls[index].querySelector(".section-title").textContent;
     var bar = this.form.querySelector("[data-progress-bar]");
-    if (bar) bar.style.width = Math.round(100 * position / relevant.length) + "%";
+    if (bar) bar.style.width = Math.round(100 * place / relevant.length) + "%";
     var prev = this.form.querySelector('[data-nav="prev"]');
     var nextButton = this.form.querySelector('[data-nav="next"]');
-    if (prev) prev.disabled = position <= 1;
-    if (nextButton) nextButton.hidden = position >= relevant.length;
-    this.form.classList.toggle("on-last-section", position >= relevant.length);
+    if (prev) prev.disabled = place <= 1;
+    if (nextButton) nextButton.hidden = place >= relevant.length;
+    this.form.classList.toggle("on-last-section", place >= relevant.length);
+    if (this.state) this.renderMarks(this.state);
     if (scroll) this.form.scrollIntoView({ block: "start" });
   };
 
@@ -628,17 +690,45 @@
     if (!box) return;
     this.clientErrorReason = reason;
     var count = 0;
-    if (reason === "submit") count = Object.keys(this.state.errors).length;
+    var unseen = [], shownCount = 0;
+    if (reason === "submit") {
+      count = Object.keys(this.state.errors).length;
+      var self = this;
+      shownCount = Object.keys(this.state.errors).filter(function (path) {
+        return self.shownError(self.state, path) !== undefined;
+      }).length;
+      this.relevantSectionIndexes().forEach(function (index) {
+        if (!self.isVisited(index) && self.errorsIn(index, self.state.errors).length) unseen.push(index + 1);
+      });
+    }
     else if (reason === "draft") count = Object.keys(this.run(false).errors).length;
     else if (reason === "next") count = this.errorsIn(this.current, this.run(false).errors).length;
     var messages = {
       next: "Câu trả lời chưa hợp lệ trong phần này. Hãy sửa trước khi sang phần sau.",
       draft: "Chưa lưu được: còn " + count + " câu trả lời chưa hợp lệ. Hãy sửa các câu được đánh dấu đỏ.",
-      submit: "Chưa gửi được: còn " + count + " câu chưa trả lời hoặc chưa hợp lệ. Hãy sửa các câu được đánh dấu đỏ."
+      submit: unseen.length && !shownCount
+        ? "Chưa gửi được: phần " + unseen.join(", ") + " chưa xem, còn câu phải trả lời. Bấm “Phần sau ›” để trả lời tiếp."
+        : "Chưa gửi được: còn " + (unseen.length ? shownCount : count) + " câu chưa trả lời hoặc chưa hợp lệ. Hãy sửa các câu được đánh dấu đỏ." +
+          (unseen.length ? " Các phần chưa xem còn câu phải trả lời: " + unseen.join(", ") + "." : "")
     };
     box.textContent = count ? messages[reason] : "";
     box.hidden = !count;
     if (!count) this.clientErrorReason = null;
+  };
+
+  FormRuntime.prototype.gotoSection = function (name) {
+    var index = this.sectionEls.findIndex(function (el) { return el.getAttribute("data-section") === name; });
+    if (index >= 0) this.showSection(index, true);
+  };
+
+  /** "Bỏ chọn": an optional single choice back to unanswered. */
+  FormRuntime.prototype.clearChoice = function (el) {
+    forEach(el.querySelectorAll("input[type=radio]"), function (input) { input.checked = false; });
+    el.setAttribute("data-touched", "1");
+    this.backupEnabled = true;
+    this.update();
+    var first = el.querySelector("input[type=radio]:not([disabled])");
+    if (first) first.focus();
   };
 
   // -- saving --
@@ -650,14 +740,21 @@
     }
     var submitter = event.submitter || this.pendingAction;
     var action = submitter ? submitter.getAttribute("data-action") : "draft";
-    if (action === "submit") this.submitAttempted = true;
+    if (action === "submit") {
+      this.submitAttempted = true;
+      this.markVisited(this.current);
+    }
     var shown = this.update();
     // A draft may be incomplete, but the server refuses invalid answers in drafts too.
     var paths = Object.keys(action === "submit" ? shown.errors : this.run(false).errors);
     if (paths.length) {
       event.preventDefault();
       this.showClientErrors(action);
-      this.focusPath(this.firstInOrder(paths));
+      var self = this;
+      var seen = paths.filter(function (path) { return self.shownError(shown, path) !== undefined; });
+      // Errors of sections seen: go to the first; only unseen sections left: stay, the marks say "chưa xem".
+      if (seen.length) this.focusPath(this.firstInOrder(seen));
+      else this.form.querySelector("[data-progress]").scrollIntoView({ block: "start" });
       return;
     }
     this.submitting = true;
@@ -764,7 +861,7 @@
     });
     if (JSON.stringify(this.snapshot()) === before) return true;
     var index = this.sectionEls.findIndex(function (el) { return el.getAttribute("data-section") === data.section; });
-    if (index >= 0 && !this.form.getAttribute("data-start-section")) this.current = index;
+    if (index >= 0 && this.form.getAttribute("data-start-error") !== "1") this.current = index;
     var notice = document.querySelector("[data-restore-notice]");
     if (notice) {
       var when = new Date(data.savedAt);
@@ -797,19 +894,24 @@
       var line = el.querySelector(":scope > [data-error]");
       if (line && line.textContent.trim()) el.setAttribute("data-server-error", line.textContent.trim());
     });
-    this.backupEnabled = this.restoreBackup();
+    // Where the page opens: the first section with a server error, else where the draft stopped, else where
+    // this device's unsaved backup was.
     var start = form.getAttribute("data-start-section");
     if (start) {
       var index = this.sectionEls.findIndex(function (el) { return el.getAttribute("data-section") === start; });
       if (index >= 0) this.current = index;
     }
+    this.backupEnabled = this.restoreBackup();
     this.update();
-    if (start) {
-      var summary = document.querySelector("[data-goto]");
-      if (summary) this.focusPath(summary.getAttribute("data-goto"));
-    }
+    var listed = Array.prototype.map.call(document.querySelectorAll("[data-goto]"), function (link) {
+      return link.getAttribute("data-goto");
+    });
+    if (start && listed.length) this.focusPath(this.firstInOrder(listed));
 
     var onChange = function (event) {
+      if (event.type === "input" && event.target.hasAttribute("data-date")) {
+        event.target.value = maskDate(event.target.value);
+      }
       var q = event.target.closest && event.target.closest(".q");
       if (q) q.setAttribute("data-touched", "1");
       self.backupEnabled = true;
@@ -824,6 +926,8 @@
       else if (target.hasAttribute("data-add-row")) self.addRow(target.getAttribute("data-add-row"));
       else if (target.hasAttribute("data-remove-row")) self.removeRow(target.closest(".repeat-row"));
       else if (target.hasAttribute("data-action")) self.pendingAction = target;
+      else if (target.hasAttribute("data-clear-choice")) self.clearChoice(target.closest(".q"));
+      else if (target.hasAttribute("data-goto-section")) self.gotoSection(target.getAttribute("data-goto-section"));
     });
     form.addEventListener("keydown", function (event) {
       // The tablet keyboard's Enter/"Go" moves to the next input instead of posting the form.
