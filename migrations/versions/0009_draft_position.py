@@ -1,14 +1,14 @@
 """a draft's position: the section of the questionnaire the enumerator was on when the draft was saved
 
-Revision ID: 0008_draft_position
-Revises: 0007_round_percent_rule
+Revision ID: 0009_draft_position
+Revises: 0008_account_sessions
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0008_draft_position'
-down_revision = '0007_round_percent_rule'
+revision = '0009_draft_position'
+down_revision = '0008_account_sessions'
 branch_labels = None
 depends_on = None
 
