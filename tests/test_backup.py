@@ -13,7 +13,8 @@ from survey_app import backup, migrate
 from survey_app.database import make_engine
 from survey_app.extensions import db
 from survey_app.models import Household, Submission
-from tests.support.live_server import LiveServer, bearer, drop_postgres_database, live_database, request
+from tests.support.live_database import drop_postgres_database, live_database
+from tests.support.live_server import LiveServer, bearer, request
 from tests.test_submissions_concurrency import HOUSEHOLDS, _seed, api_body, new_uuid
 
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bench.load.run import report, run_load
-from tests.support.live_server import drop_postgres_database, recreate_postgres_database
+from tests.support.live_database import drop_postgres_database, recreate_postgres_database
 
 FAULTS = [("worker", 1 / 3), ("server", 2 / 3)]
 

@@ -17,16 +17,8 @@ from survey_app.core.clock import utc_now
 from survey_app.database import make_engine
 from survey_app.models import AuditEntry, LoginThrottle
 from tests.support.factories import PASSWORD, Factories
-from tests.support.live_server import (
-    Call,
-    LiveServer,
-    csrf_in,
-    drop_postgres_database,
-    live_postgres_url,
-    recreate_postgres_database,
-    request,
-    run_together,
-)
+from tests.support.live_database import drop_postgres_database, live_postgres_url, recreate_postgres_database
+from tests.support.live_server import Call, LiveServer, csrf_in, request, run_together
 
 PARALLEL = 24
 ALLOWANCE = 5  # LOGIN_MAX_FAILURES's default, which the server runs with

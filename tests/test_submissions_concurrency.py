@@ -31,19 +31,8 @@ from survey_app.database import make_engine
 from survey_app.models import AuditEntry, Household, Submission, SubmissionComment, SubmissionVersion, SurveyRound
 from tests.support.factories import PASSWORD, Factories
 from tests.support.fieldwork import ROUND_CODE, complete_answers, form_post, make_campaign_round
-from tests.support.live_server import (
-    BrowserSession,
-    Call,
-    LiveServer,
-    Outcome,
-    bearer,
-    drop_postgres_database,
-    live_postgres_url,
-    log_in,
-    recreate_postgres_database,
-    request,
-    run_together,
-)
+from tests.support.live_database import drop_postgres_database, live_postgres_url, recreate_postgres_database
+from tests.support.live_server import BrowserSession, Call, LiveServer, Outcome, bearer, log_in, request, run_together
 
 API = "/api/v1/submissions"
 FORM_VERSION = "2024.2"

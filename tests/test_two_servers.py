@@ -15,14 +15,8 @@ from sqlalchemy.orm import Session
 from survey_app import migrate
 from survey_app.database import make_engine
 from tests.support.factories import PASSWORD, Factories
-from tests.support.live_server import (
-    LiveServer,
-    csrf_in,
-    drop_postgres_database,
-    live_database,
-    log_in,
-    request,
-)
+from tests.support.live_database import drop_postgres_database, live_database
+from tests.support.live_server import LiveServer, csrf_in, log_in, request
 from tests.support.pdf import have_poppler, pdf_text
 from tests.support.printing import campaign_round, submit_household
 

@@ -6,8 +6,7 @@ start ``gunicorn --workers 2 --threads 4 wsgi:app`` from the repository root aga
 built, and talk to it with ``http.client`` — one connection per request, so parallel threads really are parallel
 clients. Every wait is bounded.
 
-PostgreSQL: the live server gets a database of its own, ``<TEST_DATABASE_URL's database>_live`` on the same
-server, dropped and created again through the ``postgres`` maintenance database. No other database is touched.
+The databases such a server runs on are made by ``tests/support/live_database.py``.
 """
 from __future__ import annotations
 
@@ -26,82 +25,12 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 START_TIMEOUT = 30.0  # seconds for gunicorn to answer its first request
 STOP_TIMEOUT = 10.0  # seconds between SIGTERM and SIGKILL
 REQUEST_TIMEOUT = 30.0  # seconds for one HTTP request (above SQLite's busy_timeout of 10 s)
-LIVE_SUFFIX = "_live"
 
-
-# -- databases ---------------------------------------------------------------------------------------------------
-
-def live_postgres_url(raw_url: str) -> str:
-    """The URL of the live tests' own database: TEST_DATABASE_URL's database name plus ``_live``."""
-    from survey_app.config import normalise_database_url
-
-    url = make_url(normalise_database_url(raw_url))
-    return url.set(database=f"{url.database}{LIVE_SUFFIX}").render_as_string(hide_password=False)
-
-
-def _maintenance_engine(live_url: str):
-    url = make_url(live_url)
-    return create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT",
-                         connect_args={"connect_timeout": 5})
-
-
-def _live_name(live_url: str) -> str:
-    name = make_url(live_url).database
-    assert name and name.endswith(LIVE_SUFFIX) and re.fullmatch(r"[A-Za-z0-9_]+", name), name
-    return name
-
-
-def _maintain(live_url: str, *statements: str) -> None:
-    engine = _maintenance_engine(live_url)
-    try:
-        with engine.connect() as conn:
-            for statement in statements:
-                conn.execute(text(statement))
-    finally:
-        engine.dispose()
-
-
-def recreate_postgres_database(live_url: str) -> None:
-    """Drop (if present) and create the live database. Only ever called with a name ending in ``_live``."""
-    name = _live_name(live_url)
-    _maintain(live_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
-
-
-def drop_postgres_database(live_url: str) -> None:
-    _maintain(live_url, f'DROP DATABASE IF EXISTS "{_live_name(live_url)}" WITH (FORCE)')
-
-
-def live_database(kind: str, workdir: Path, name: str = "") -> tuple[str, str | None]:
-    """A fresh database for a live test: ``(url, postgres_url)``, postgres_url None for SQLite (a file in
-    ``workdir``); on PostgreSQL ``<TEST_DATABASE_URL's database>_<name>_live``, created anew (drop it at the end
-    with drop_postgres_database). Skips, with the reason, when PostgreSQL is not configured or not reachable."""
-    import pytest
-
-    if kind == "sqlite":
-        return f"sqlite:///{workdir / ((name or 'live') + '.sqlite3')}", None
-    raw = os.environ.get("TEST_DATABASE_URL")
-    if not raw:
-        pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set (.ci/run sets it)")
-    url = make_url(live_postgres_url(raw))
-    if name:
-        url = url.set(database=f"{url.database[:-len(LIVE_SUFFIX)]}_{name}{LIVE_SUFFIX}")
-    postgres_url = url.render_as_string(hide_password=False)
-    try:
-        recreate_postgres_database(postgres_url)
-    except Exception as err:  # any connection failure means: skip, visibly
-        pytest.skip(f"PostgreSQL at TEST_DATABASE_URL is not reachable (or cannot create {url.database}): {err}")
-    return postgres_url, postgres_url
-
-
-# -- the server ----------------------------------------------------------------------------------------------------
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
