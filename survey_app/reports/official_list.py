@@ -35,6 +35,7 @@ class OfficialList:
     start_year: int
     end_year: int
     classify: Callable[[str, str | None, str | None], tuple[bool, tuple[bool, ...]]]
+    reads_end: bool = True  # False: no population reads the status at the end (its year is not joined)
 
 
 def _subtree(column, area_path: str, root: bool):
@@ -46,7 +47,8 @@ def _subtree(column, area_path: str, root: bool):
 def listed(connection, lists: Sequence[OfficialList], area_path: str, root: bool) -> list[dict[Key, list[int]]]:
     """For each of `lists`: {(village id, ethnic group): [list size, in outcome 0's population, ...]}, from one
     query over the register."""
-    years = sorted({year for official in lists for year in (official.start_year, official.end_year)})
+    years = sorted({year for official in lists
+                    for year in (official.start_year, *([official.end_year] if official.reads_end else []))})
     aliases = [_status.alias(f"s{year}") for year in years]
     joined = _household
     for alias, year in zip(aliases, years):
@@ -62,7 +64,8 @@ def listed(connection, lists: Sequence[OfficialList], area_path: str, root: bool
     for row in connection.execute(stmt):
         count = int(row[-1])
         for official, figures, seen in zip(lists, out, verdicts):
-            combo = (row[1], row[position[official.start_year]], row[position[official.end_year]])
+            combo = (row[1], row[position[official.start_year]],
+                     row[position[official.end_year]] if official.reads_end else None)
             if combo not in seen:
                 seen[combo] = official.classify(*combo)
             on_list, populations = seen[combo]

@@ -93,7 +93,9 @@ def official_list(survey_round: SurveyRound, link: RoundRuleset, version: Rulese
                                                              today=scorer.today))
         return in_population is True, tuple(bool(population_mask & (1 << spec.bit)) for spec in specs)
 
-    return OfficialList(survey_round.denominator, *status_years(survey_round), classify)
+    populations = [check for _, criterion, check in scorer.ruleset.checks() if criterion is None]
+    reads_end = any("household.status_end" in (*check.required, *check.optional) for check in populations)
+    return OfficialList(survey_round.denominator, *status_years(survey_round), classify, reads_end)
 
 
 def result_set(survey_round: SurveyRound, link: RoundRuleset, version: RulesetVersion) -> ResultSet:
