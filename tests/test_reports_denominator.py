@@ -14,10 +14,11 @@ from openpyxl import load_workbook
 from survey_app.core.denominators import DENOMINATOR_LABELS, DENOMINATOR_SHORT
 from survey_app.models import SurveyRound
 from survey_app.submissions.decisions import decide
-from survey_app.surveys.rounds import RoundError, update_round
+from survey_app.surveys.rounds import RoundError
 from tests.conftest import login
 from tests.support.pdf import have_poppler, pdf_text
 from tests.support.printing import campaign_round, submit_household
+from tests.support.surveys import change_round
 
 INFORMED = "informed"
 # D1 (commune C1: villages V1, V1B): 6 households on the list at the start of 2024 (register year 2023), 3 of them
@@ -43,11 +44,7 @@ def half_surveyed(world, session, factories):
 
 
 def _set_denominator(session, survey_round, rule: str):
-    update_round(session, None, survey_round, name=survey_round.name, period_start=survey_round.period_start,
-                 period_end=survey_round.period_end, area_codes=[a.code for a in survey_round.areas],
-                 is_open=survey_round.is_open, count_only_approved=survey_round.count_only_approved,
-                 denominator=rule, actor="test")
-    session.commit()
+    change_round(session, survey_round, denominator=rule)
 
 
 def _table(client, path: str, fmt: str) -> list[list]:
