@@ -16,11 +16,11 @@ from survey_app.core.formatting import PercentRule, format_percent_change, forma
 from survey_app.reports.exports import table_rows
 from survey_app.reports.report import build_report, report_json
 from survey_app.reports.rollup import AreaFigures, OutcomeFigure
-from survey_app.surveys.rounds import RoundError, update_round
+from survey_app.surveys.rounds import RoundError
 from tests.conftest import login
 from tests.support.pdf import have_poppler, pdf_text
 from tests.support.printing import campaign_round, submit_household
-from tests.support.surveys import complete_household_answers
+from tests.support.surveys import change_round, complete_household_answers
 
 INFORMED = "informed"
 TRUNCATE = PercentRule(1, "truncate")
@@ -64,11 +64,7 @@ def two_of_three(world, session, factories):
 
 
 def _set_rule(session, survey_round, rule: str):
-    update_round(session, None, survey_round, name=survey_round.name, period_start=survey_round.period_start,
-                 period_end=survey_round.period_end, area_codes=[a.code for a in survey_round.areas],
-                 is_open=survey_round.is_open, count_only_approved=survey_round.count_only_approved,
-                 percent_rule=rule, actor="test")
-    session.commit()
+    change_round(session, survey_round, percent_rule=rule)
 
 
 def _exported(client, path: str, fmt: str, label: str):

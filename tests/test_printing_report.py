@@ -15,7 +15,9 @@ pytestmark = pytest.mark.skipif(not have_poppler(), reason="poppler-utils (pdfto
 
 
 def _scored_province(world, session, factories):
-    """Three approved households in Măng Cành (two informed) and one in Đăk Man; a 100% target for 'informed'."""
+    """Three approved households in Măng Cành (two informed) and one in Đăk Man; a 100% target for 'informed'.
+    Măng Cành's fourth household on the list (Y Nhung, near-poor at the start) was not surveyed: it counts as not
+    informed (the official denominator), so 'informed' is 2/4 in D1."""
     survey_round = campaign_round(session)
     survey_round.count_only_approved = False
     extra = factories.household(world.areas["V1"], code="HV1-002", head_name="Y Brơm", statuses={2023: "ngheo"})
@@ -47,7 +49,8 @@ def test_report_prints_rollup_against_targets_and_children(world, session, facto
     assert "Kon Plông, ngày 08 tháng 02 năm 2023" in text
     assert "BÁO CÁO" in text and "01/01/2024" in flat and "31/12/2024" in flat
     assert "Được tuyên truyền, phổ biến nội dung Cuộc vận động" in flat
-    assert "2/3 (66,7%)" in flat and "≥ 100%" in flat and "Chưa đạt" in flat
+    assert "2/4 (50,0%)" in flat and "≥ 100%" in flat
+    assert "danh sách 4 hộ; đã khảo sát 3; được tính 3; bao phủ 3/4 (75,0%)" in flat and "Chưa đạt" in flat
     assert "xã Măng Cành" in flat or "Măng Cành" in flat  # the child area row
     assert "Tổng cộng" in flat
     assert "NGƯỜI LẬP BÁO CÁO" in text
@@ -58,7 +61,7 @@ def test_report_route_is_area_limited(world, session, factories, client, tmp_pat
     login(client, "lanhdao")  # viewer of district D1
     response = client.get(f"/paper/reports/{survey_round.code}/D1.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert "2/3 (66,7%)" in " ".join(pdf_text(response.data, tmp_path).split())
+    assert "2/4 (50,0%)" in " ".join(pdf_text(response.data, tmp_path).split())
     assert client.get(f"/paper/reports/{survey_round.code}/D2.pdf").status_code == 404
     assert client.get(f"/paper/reports/{survey_round.code}/P.pdf").status_code == 404
     assert client.get("/paper/reports/NOPE/D1.pdf").status_code == 404

@@ -60,13 +60,15 @@ def test_previous_round_comparison_and_counting_rule(province, session):
     for outcome in report.rollup.total.outcomes:
         assert outcome.previous_count == previous.met[outcome.id]
         assert outcome.previous_population == previous.population[outcome.id]
-    # Counting every submitted one (not only approved) raises the denominator by exactly the extra households.
+    # Counting every submitted one (not only approved) raises the counted households by exactly the extra ones;
+    # the official list, the denominator, stays.
     current_round.count_only_approved = False
     session.flush()
     everything = build_report(session, current_round, province_area, compare=False)
-    assert everything.rollup.total.denominator == expected_by_area(session, "CVD-2025", approved_only=False)[
-        "KT"].denominator
-    assert everything.rollup.total.denominator > report.rollup.total.denominator
+    expected = expected_by_area(session, "CVD-2025", approved_only=False)["KT"]
+    assert everything.rollup.total.counted == expected.counted > report.rollup.total.counted
+    assert everything.rollup.total.denominator == expected.denominator == report.rollup.total.denominator
+    assert everything.rollup.total.surveyed == report.rollup.total.surveyed == expected.surveyed
     session.rollback()
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import review_states
 from ..core.clock import utc_now
+from ..core.denominators import DEFAULT_DENOMINATOR, DENOMINATOR_RULES
 from ..core.formatting import MAX_PERCENT_DIGITS, PERCENT_METHODS, PercentRule
 from .accounts import User
 from .areas import Area
@@ -88,6 +89,9 @@ class SurveyRound(Base):
     # How the round's reports print percentages (core.formatting.PercentRule): decimals, round or truncate.
     percent_digits: Mapped[int] = mapped_column(SmallInteger, default=1)
     percent_method: Mapped[str] = mapped_column(String(10), default="round")
+    # Who is in the reports' denominator (core.denominators): the official list ("official") or the counted
+    # households only ("surveyed").
+    denominator: Mapped[str] = mapped_column(String(10), default=DEFAULT_DENOMINATOR)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
@@ -98,6 +102,8 @@ class SurveyRound(Base):
         CheckConstraint(f"percent_digits BETWEEN 0 AND {MAX_PERCENT_DIGITS}", name="percent_digits_range"),
         CheckConstraint(f"percent_method IN ({', '.join(repr(m) for m in PERCENT_METHODS)})",
                         name="percent_method_known"),
+        CheckConstraint(f"denominator IN ({', '.join(repr(r) for r in DENOMINATOR_RULES)})",
+                        name="denominator_known"),
     )
 
     @property

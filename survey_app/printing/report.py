@@ -12,7 +12,7 @@ from survey_app.core.clock import vietnam_today
 from survey_app.core.formatting import format_date_vn, format_int, format_ratio
 from survey_app.models import Area, SurveyRound
 from survey_app.reports.chart import outcome_chart
-from survey_app.reports.report import RoundReport, build_report
+from survey_app.reports.report import RoundReport, build_report, list_cell, list_text
 
 TARGET_VERDICTS = {True: "Đạt", False: "Chưa đạt", None: "—"}
 
@@ -39,7 +39,7 @@ def _context(report: RoundReport, today: dt.date) -> dict[str, Any]:
     for index, outcome in enumerate(total.outcomes, start=1):
         rows.append([str(index), outcome.label, format_ratio(outcome.count, outcome.population, *rule),
                      outcome.target.text if outcome.target else "—", TARGET_VERDICTS[outcome.met]])
-    child_rows = [[child.area.name, format_int(child.denominator)]
+    child_rows = [[child.area.name, format_int(child.denominator), list_cell(child, rule)]
                   + [format_ratio(o.count, o.population, *rule) for o in child.outcomes] for child in rollup.children]
     issuer_parent, issuer = _issuer(area)
     counting = ("phiếu đã được duyệt" if survey_round.count_only_approved
@@ -60,12 +60,16 @@ def _context(report: RoundReport, today: dt.date) -> dict[str, Any]:
         "percent_rule": rule.label,
         "counting": counting,
         "denominator": format_int(total.denominator),
+        "denominator_rule": report.denominator_label,
+        "official_list": list_text(total, rule),
         "rows": rows,
         "chart": outcome_chart(total, f"Kết quả so với chỉ tiêu — {area.display_name}", rule),
-        "child_columns": ["Địa bàn", "Hộ thuộc đối tượng"] + [o.label for o in total.outcomes],
+        "child_columns": ["Địa bàn", "Hộ thuộc đối tượng", "Danh sách/khảo sát/được tính (bao phủ)"]
+                         + [o.label for o in total.outcomes],
         "child_rows": child_rows,
-        "child_total": ["Tổng cộng", format_int(total.denominator)]
+        "child_total": ["Tổng cộng", format_int(total.denominator), list_cell(total, rule)]
                        + [format_ratio(o.count, o.population, *rule) for o in total.outcomes],
         "signatures": [{"title": "Người lập báo cáo"},
                        {"title": f"TM. Ủy ban nhân dân {area.level}".strip(), "hint": "(Ký tên, đóng dấu)"}],
     }
+

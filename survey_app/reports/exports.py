@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey_app.core.denominators import DENOMINATOR_SHORT
 from survey_app.core.formatting import PercentRule, as_number, percent_value
 from survey_app.core.scoring import STATUS_LABELS
 from survey_app.models import Area, EthnicGroup, Household, HouseholdResult
@@ -40,7 +41,8 @@ def table_rows(report: RoundReport) -> Iterator[list]:
     """The report table: a header row, the area, then each child area; numbers as numbers (the percentage is
     `percent_value`'s under the round's percent rule, the same as the page and the API: 1/16 -> 6.3)."""
     outcomes = report.rollup.total.outcomes
-    header = ["Mã địa bàn", "Địa bàn", "Cấp", "Mẫu số (hộ)"]
+    header = ["Mã địa bàn", "Địa bàn", "Cấp", f"Mẫu số (hộ): {DENOMINATOR_SHORT[report.survey_round.denominator]}",
+              "Danh sách được công nhận (hộ)", "Đã khảo sát (hộ)", "Được tính (hộ)", "Bao phủ (%)"]
     for o in outcomes:
         header += [f"{o.label} — số hộ", f"{o.label} — trên số hộ", f"{o.label} — tỷ lệ (%)",
                    f"{o.label} — chỉ tiêu", f"{o.label} — đạt chỉ tiêu"]
@@ -50,7 +52,8 @@ def table_rows(report: RoundReport) -> Iterator[list]:
 
 
 def _figures_row(figures: AreaFigures, rule: PercentRule) -> list:
-    row = [figures.area.code, figures.area.name, figures.area.level, figures.denominator]
+    row = [figures.area.code, figures.area.name, figures.area.level, figures.denominator, figures.listed,
+           figures.surveyed, figures.counted, as_number(percent_value(figures.counted, figures.listed, *rule))]
     for o in figures.outcomes:
         row += [o.count, o.population, as_number(percent_value(o.count, o.population, *rule)),
                 o.target.text if o.target else "", {True: "Đạt", False: "Chưa đạt", None: ""}[o.met]]

@@ -8,17 +8,25 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey_app.core.denominators import DENOMINATOR_LABELS
 from survey_app.core.formatting import (
     DEFAULT_PERCENT_RULE,
     PercentRule,
     as_number,
+    format_int,
+    format_percent,
+    format_ratio,
     percent_change_value,
     percent_value,
 )
+from survey_app.core.scoring import score
 from survey_app.models import Area, EthnicGroup, OutcomeTarget, RoundRuleset, RulesetVersion, SurveyRound
+from survey_app.reports.official_list import OfficialList
 from survey_app.reports.rollup import AreaFigures, AreaRef, OutcomeSpec, ResultSet, Rollup, Target, rollup
 
+from ..results.codec import encode
 from ..results.rulesets import round_rulesets
+from ..results.store import RoundScorer, status_years
 
 
 @dataclass
@@ -35,6 +43,28 @@ class RoundReport:
         """How this report prints its percentages: the round's rule, in every place the report appears."""
         return self.survey_round.percent_rule
 
+    @property
+    def denominator_label(self) -> str:
+        """The round's denominator rule, said in every place the report appears."""
+        return DENOMINATOR_LABELS[self.survey_round.denominator]
+
+
+def list_text(figures: AreaFigures, rule: PercentRule = DEFAULT_PERCENT_RULE) -> str:
+    """The official list of an area in words (page, PDF): "danh sách 2.613 hộ; đã khảo sát 2.598; được tính
+    2.598; bao phủ 2.598/2.613 (99,4%)"."""
+    if figures.listed is None:
+        return ""
+    return (f"danh sách {format_int(figures.listed)} hộ; đã khảo sát {format_int(figures.surveyed)}; "
+            f"được tính {format_int(figures.counted)}; bao phủ {format_ratio(figures.counted, figures.listed, *rule)}")
+
+
+def list_cell(figures: AreaFigures, rule: PercentRule = DEFAULT_PERCENT_RULE) -> str:
+    """The official list in a table cell (page, PDF): "2.613/2.598/2.598 (99,4%)" (list/surveyed/counted)."""
+    if figures.listed is None:
+        return "—"
+    return (f"{format_int(figures.listed)}/{format_int(figures.surveyed)}/{format_int(figures.counted)} "
+            f"({format_percent(figures.counted, figures.listed, *rule)})")
+
 
 def area_ref(area: Area) -> AreaRef:
     return AreaRef(area.id, area.code, area.name, area.level, area.path)
@@ -50,8 +80,27 @@ def outcome_specs(version: RulesetVersion) -> tuple[OutcomeSpec, ...]:
                  if not o.get("internal"))
 
 
+def official_list(survey_round: SurveyRound, link: RoundRuleset, version: RulesetVersion) -> OfficialList:
+    """The round's official list: a register household is on it when the ruleset, given its register record and
+    no answers, puts it in the population (the status at the start is the register's, `status_years`)."""
+    scorer = RoundScorer(survey_round, link, version)
+    specs = outcome_specs(version)
+
+    def classify(ethnic_group: str, status_start: str | None, status_end: str | None):
+        record = {"code": None, "ethnic_group": ethnic_group, "members": None,
+                  "status_start": status_start, "status_end": status_end}
+        in_population, population_mask, _, _ = encode(score(scorer.ruleset, {}, record, scorer.parameters,
+                                                             today=scorer.today))
+        return in_population is True, tuple(bool(population_mask & (1 << spec.bit)) for spec in specs)
+
+    populations = [check for _, criterion, check in scorer.ruleset.checks() if criterion is None]
+    reads_end = any("household.status_end" in (*check.required, *check.optional) for check in populations)
+    return OfficialList(survey_round.denominator, *status_years(survey_round), classify, reads_end)
+
+
 def result_set(survey_round: SurveyRound, link: RoundRuleset, version: RulesetVersion) -> ResultSet:
-    return ResultSet(link.id, bool(survey_round.count_only_approved), outcome_specs(version))
+    return ResultSet(link.id, bool(survey_round.count_only_approved), outcome_specs(version),
+                     official_list(survey_round, link, version))
 
 
 def round_link(session: Session, survey_round: SurveyRound,
@@ -112,6 +161,9 @@ def figures_json(figures: AreaFigures, rule: PercentRule = DEFAULT_PERCENT_RULE)
     else:
         data["label"] = figures.label
     data["denominator"] = figures.denominator
+    if figures.listed is not None:
+        data["official_list"] = {"size": figures.listed, "surveyed": figures.surveyed, "counted": figures.counted,
+                                 "coverage": as_number(percent_value(figures.counted, figures.listed, *rule))}
     if figures.previous_denominator is not None:
         data["previous_denominator"] = figures.previous_denominator
     outcomes = []
@@ -134,7 +186,9 @@ def report_json(report: RoundReport) -> dict[str, Any]:
     rule = report.percent_rule
     data = {"round": {"code": report.survey_round.code, "name": report.survey_round.name,
                       "count_only_approved": report.survey_round.count_only_approved,
-                      "percent_rule": {"digits": rule.digits, "method": rule.method, "label": rule.label}},
+                      "percent_rule": {"digits": rule.digits, "method": rule.method, "label": rule.label},
+                      "denominator": {"rule": report.survey_round.denominator,
+                                      "label": report.denominator_label}},
             "ruleset": {"ruleset_id": report.version.ruleset_id, "version": report.version.version},
             "previous_round": report.previous_round.code if report.previous_round else None,
             "area": figures_json(report.rollup.total, rule),

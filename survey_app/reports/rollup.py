@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.sql import ColumnElement
 
+from survey_app.core.denominators import effective_denominator
 from survey_app.core.review_states import COUNTED_ALL_SUBMITTED, COUNTED_APPROVED_ONLY
 from survey_app.models import Area, HouseholdResult
+from survey_app.reports.official_list import OfficialList, by_owner, listed, surveyed_not_counted, village_children
 
 _results = HouseholdResult.__table__
 _area = Area.__table__
@@ -39,6 +41,7 @@ class ResultSet:
     round_ruleset_id: int
     count_only_approved: bool
     outcomes: tuple[OutcomeSpec, ...]
+    official_list: OfficialList | None = None  # None: the denominator is the counted households only
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,9 @@ class AreaFigures:
     outcomes: list[OutcomeFigure]
     previous_denominator: int | None = None
     label: str = ""  # ethnic group name for breakdown rows
+    counted: int = 0  # households of the population counted by the round's counting rule
+    listed: int | None = None  # the official list's size (None: the round's list was not read)
+    surveyed: int | None = None  # households of the population with a current sent submission
 
     def outcome(self, outcome_id: str) -> OutcomeFigure:
         return next(o for o in self.outcomes if o.id == outcome_id)
@@ -125,6 +131,7 @@ class Rollup:
     has_previous: bool = False
     ethnic: list[AreaFigures] | None = None
     outcomes: tuple[OutcomeSpec, ...] = field(default_factory=tuple)
+    denominator_rule: str = "surveyed"  # "official": the list's households not counted count as not met
 
 
 # -- SQL ---------------------------------------------------------------------------------------------------------
@@ -210,9 +217,24 @@ def _sum_rows(rows, n: int) -> tuple[int, ...]:
     return tuple(total)
 
 
+def _with_list(values: tuple[int, ...], listing: Sequence[int] | None, rule: str) -> tuple[int, ...]:
+    """The counted figures (den, p0, m0, ...) with the denominators of `rule`: under "official" the list's
+    households not counted join each population as "not met"."""
+    if listing is None:
+        return values
+    adjusted = list(values)
+    adjusted[0] = effective_denominator(rule, values[0], listing[0])
+    for i in range(len(listing) - 1):
+        adjusted[1 + 2 * i] = effective_denominator(rule, values[1 + 2 * i], listing[1 + i])
+    return tuple(adjusted)
+
+
 def _figures(area: AreaRef | None, values: tuple[int, ...], outcomes: Sequence[OutcomeSpec],
              targets: Sequence[Target], previous: tuple[int, ...] | None, prev_index: dict[str, int],
-             label: str = "") -> AreaFigures:
+             label: str = "", listing: Sequence[int] | None = None, rule: str = "surveyed",
+             not_counted: int = 0) -> AreaFigures:
+    counted = values[0]
+    values = _with_list(values, listing, rule)
     figures = []
     for i, outcome in enumerate(outcomes):
         target = nearest_target(targets, outcome.id, area.path) if area is not None else None
@@ -221,7 +243,46 @@ def _figures(area: AreaRef | None, values: tuple[int, ...], outcomes: Sequence[O
             j = prev_index[outcome.id]
             figure.previous_count, figure.previous_population = previous[2 + 2 * j], previous[1 + 2 * j]
         figures.append(figure)
-    return AreaFigures(area, values[0], figures, previous[0] if previous is not None else None, label)
+    return AreaFigures(area, values[0], figures, previous[0] if previous is not None else None, label, counted,
+                       None if listing is None else listing[0], None if listing is None else counted + not_counted)
+
+
+class _Listing:
+    """The official list of one round's rollup, summed by child area, by ethnic group and for the area."""
+
+    def __init__(self, connection, result_set: ResultSet, values: dict, area: AreaRef, root: bool,
+                 owners: dict[int, int] | None):
+        self.size = 1 + len(result_set.outcomes)
+        self.values = values
+        self.owners = owners
+        self.area_id = area.id
+        self.extra = surveyed_not_counted(connection, result_set.round_ruleset_id, result_set.count_only_approved,
+                                          area.path, root)
+
+    def _child(self, key) -> int | None:
+        return self.area_id if self.owners is None else self.owners.get(key[0])
+
+    def by_child(self) -> tuple[dict, dict]:
+        return by_owner(self.values, self._child), by_owner(self.extra, self._child)
+
+    def by_ethnic(self) -> tuple[dict, dict]:
+        return by_owner(self.values, lambda key: key[1]), by_owner(self.extra, lambda key: key[1])
+
+    def total(self) -> tuple[list[int], int]:
+        return (by_owner(self.values, lambda key: 0).get(0, [0] * self.size),
+                by_owner(self.extra, lambda key: 0).get(0, [0])[0])
+
+
+def _previous_with_list(rows: dict[int, tuple[int, ...]], previous: ResultSet, values: dict | None,
+                        owners: dict[int, int] | None, area_id: int) -> dict[int, tuple[int, ...]]:
+    """The previous round's figures by child with its own denominator rule and list."""
+    if values is None or previous.official_list is None:
+        return rows
+    by_child = by_owner(values, lambda key: area_id if owners is None else owners.get(key[0]))
+    zero = _zero(len(previous.outcomes))
+    return {child: _with_list(rows.get(child, zero), by_child.get(child, [0] * (1 + len(previous.outcomes))),
+                              previous.official_list.rule)
+            for child in set(rows) | set(by_child) if child is not None}
 
 
 def rollup(connection, result_set: ResultSet, area: AreaRef, children: Sequence[AreaRef], *,
@@ -232,28 +293,47 @@ def rollup(connection, result_set: ResultSet, area: AreaRef, children: Sequence[
 
     `root=True` says `area` is the top of the tree (its subtree is everything: no path filter). `previous` is
     the previous round's result set (same series), compared outcome by outcome by id. `ethnic_groups`
-    ({code: name}, in display order) asks for the breakdown by ethnic group.
+    ({code: name}, in display order) asks for the breakdown by ethnic group. A result set with an
+    `official_list` adds the list's size and the surveyed households to every row, and its denominator rule.
     """
     n = len(result_set.outcomes)
     current = _by_child(connection, result_set, area, root, bool(children))
+    lists = [rs.official_list for rs in (result_set, previous) if rs is not None and rs.official_list is not None]
+    registers = listed(connection, lists, area.path, root) if lists else []
+    owners = (village_children(connection, area.path, root, {c.id: c.path for c in children})
+              if registers and children else None)
+    listing = (_Listing(connection, result_set, registers[0], area, root, owners)
+               if result_set.official_list is not None else None)
+    rule = result_set.official_list.rule if listing is not None else "surveyed"
     prev_rows: dict[int, tuple[int, ...]] = {}
     prev_index: dict[str, int] = {}
     if previous is not None:
-        prev_rows = _by_child(connection, previous, area, root, bool(children))
+        prev_rows = _previous_with_list(_by_child(connection, previous, area, root, bool(children)), previous,
+                                        registers[-1] if previous.official_list is not None else None,
+                                        owners, area.id)
         prev_index = {o.id: i for i, o in enumerate(previous.outcomes)}
     pn = len(previous.outcomes) if previous is not None else 0
+    child_lists, child_extra = listing.by_child() if listing is not None else ({}, {})
     child_figures = [
         _figures(child, current.get(child.id, _zero(n)), result_set.outcomes, targets,
-                 prev_rows.get(child.id, _zero(pn)) if previous is not None else None, prev_index)
+                 prev_rows.get(child.id, _zero(pn)) if previous is not None else None, prev_index,
+                 listing=child_lists.get(child.id, [0] * (1 + n)) if listing is not None else None, rule=rule,
+                 not_counted=child_extra.get(child.id, [0])[0])
         for child in children
     ]
     total_prev = _sum_rows(prev_rows.values(), pn) if previous is not None else None
-    total = _figures(area, _sum_rows(current.values(), n), result_set.outcomes, targets, total_prev, prev_index)
+    total_list, total_extra = listing.total() if listing is not None else (None, 0)
+    total = _figures(area, _sum_rows(current.values(), n), result_set.outcomes, targets, total_prev, prev_index,
+                     listing=total_list, rule=rule, not_counted=total_extra)
     ethnic = None
     if ethnic_groups is not None:
         by_group = _by_ethnic_group(connection, result_set, area, root)
-        codes = [c for c in ethnic_groups if c in by_group] + sorted(c for c in by_group if c not in ethnic_groups)
-        ethnic = [_figures(None, by_group[c], result_set.outcomes, (), None, {}, label=ethnic_groups.get(c, c))
+        group_lists, group_extra = listing.by_ethnic() if listing is not None else ({}, {})
+        known = set(by_group) | set(group_lists)
+        codes = [c for c in ethnic_groups if c in known] + sorted(c for c in known if c not in ethnic_groups)
+        ethnic = [_figures(None, by_group.get(c, _zero(n)), result_set.outcomes, (), None, {},
+                           label=ethnic_groups.get(c, c),
+                           listing=group_lists.get(c, [0] * (1 + n)) if listing is not None else None, rule=rule,
+                           not_counted=group_extra.get(c, [0])[0])
                   for c in codes]
-    return Rollup(total, child_figures, previous is not None, ethnic, tuple(result_set.outcomes))
-
+    return Rollup(total, child_figures, previous is not None, ethnic, tuple(result_set.outcomes), rule)

@@ -10,7 +10,7 @@ from survey_app.errors import NotFound
 from survey_app.extensions import db
 from survey_app.inputs import client_int
 from survey_app.models import TARGET_OPERATOR_LABELS, Area, OutcomeTarget, SurveyRound
-from survey_app.reports.report import build_report, outcome_specs, round_link
+from survey_app.reports.report import build_report, list_cell, list_text, outcome_specs, round_link
 from survey_app.reports.targets import TargetError, delete_target, set_target
 from survey_app.results.rulesets import round_rulesets
 from survey_app.surveys.rounds import round_by_code
@@ -60,7 +60,8 @@ def show(round_code: str, area_code: str):
         "reports/show.html", report=report, rollup=report.rollup, ethnic=ethnic, rounds=scored_rounds(db.session),
         rulesets=round_rulesets(db.session, report.survey_round.id), breadcrumbs=breadcrumbs,
         chart=outcome_chart(report.rollup.total, f"Kết quả so với chỉ tiêu — {report.area.name}",
-                            report.percent_rule), percent=report.percent_rule)
+                            report.percent_rule), percent=report.percent_rule, list_text=list_text,
+        list_cell=list_cell)
 
 
 def _ancestors(area: Area) -> list[Area]:

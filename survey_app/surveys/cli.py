@@ -89,7 +89,10 @@ def questionnaires_import(file: Path, out: Path | None, force: bool, also_load: 
 @click.option("--count-all", is_flag=True, help="Reports count every current submission, not only approved ones.")
 @click.option("--percent", "percent_rule", default="1:round", show_default=True,
               help="How reports print percentages: DECIMALS:round or DECIMALS:truncate (0-3 decimals).")
-def rounds_create(code, name, form_id, version, start, end, areas, series, count_all, percent_rule):
+@click.option("--denominator", type=click.Choice(["official", "surveyed"]), default="official", show_default=True,
+              help="Reports count against the commune's official list at the start (un-surveyed households count "
+                   "as not met) or only the surveyed, counted households.")
+def rounds_create(code, name, form_id, version, start, end, areas, series, count_all, percent_rule, denominator):
     """Create an open survey round."""
     from sqlalchemy import select
 
@@ -106,7 +109,8 @@ def rounds_create(code, name, form_id, version, start, end, areas, series, count
             if qv is None:
                 fail(f"Chưa nạp bảng hỏi '{form_id}'{f' phiên bản {version}' if version else ''}.")
             create_round(session, None, code, name, qv, start, end, list(areas), series,
-                         count_only_approved=not count_all, percent_rule=percent_rule, actor="cli")
+                         count_only_approved=not count_all, percent_rule=percent_rule,
+                         denominator=denominator, actor="cli")
     except RoundError as err:
         fail("\n".join(err.errors.values()))
     click.echo(f"Đã tạo đợt khảo sát {code}.")

@@ -5,6 +5,7 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
+from ..core.denominators import DEFAULT_DENOMINATOR, DENOMINATOR_LABELS
 from ..core.formatting import format_percent
 from .rounds import FIELD_LABELS, PERCENT_RULE_CHOICES
 
@@ -21,6 +22,8 @@ class RoundEditForm(FlaskForm):
                                                       f"{format_percent(1714, 2598, *rule)})")
                                          for rule in PERCENT_RULE_CHOICES],
                                validate_choice=False)
+    denominator = SelectField(FIELD_LABELS["denominator"], default=DEFAULT_DENOMINATOR,
+                              choices=list(DENOMINATOR_LABELS.items()), validate_choice=False)
 
 
 class RoundCreateForm(RoundEditForm):

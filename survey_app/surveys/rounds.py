@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..access import can
+from ..core.denominators import DEFAULT_DENOMINATOR, DENOMINATOR_RULES
 from ..core.formatting import DEFAULT_PERCENT_RULE, PERCENT_METHODS, PercentRule
 from ..errors import Invalid
 from ..models import Area, QuestionnaireVersion, SurveyRound, User, record
@@ -22,6 +23,7 @@ FIELD_LABELS = {
     "code": "Mã đợt", "name": "Tên đợt", "series": "Nhóm đợt", "questionnaire_version": "Bảng hỏi",
     "period_start": "Ngày bắt đầu", "period_end": "Ngày kết thúc", "areas": "Địa bàn",
     "percent_rule": "Cách ghi phần trăm trong báo cáo",
+    "denominator": "Mẫu số của báo cáo",
 }
 PERCENT_RULE_CHOICES = [PercentRule(digits, method) for method in PERCENT_METHODS for digits in (1, 0, 2)]
 """The rules offered on the round form (any 0–3 decimals is accepted from the CLI)."""
@@ -91,19 +93,28 @@ def _check_percent_rule(rule: PercentRule | str | None, errors: dict[str, str]) 
         return DEFAULT_PERCENT_RULE
 
 
+def _check_denominator(rule: str | None, errors: dict[str, str]) -> str:
+    rule = (rule or DEFAULT_DENOMINATOR).strip()
+    if rule not in DENOMINATOR_RULES:
+        _say(errors, "denominator", "chọn danh sách được công nhận (official) hoặc chỉ hộ đã khảo sát (surveyed).")
+        return DEFAULT_DENOMINATOR
+    return rule
+
+
 def round_snapshot(survey_round: SurveyRound) -> dict:
     return {"code": survey_round.code, "name": survey_round.name, "series": survey_round.series,
             "questionnaire_version_id": survey_round.questionnaire_version_id,
             "period_start": survey_round.period_start.isoformat(), "period_end": survey_round.period_end.isoformat(),
             "is_open": survey_round.is_open, "count_only_approved": survey_round.count_only_approved,
-            "percent_rule": survey_round.percent_rule.setting, "areas": [a.code for a in survey_round.areas]}
+            "percent_rule": survey_round.percent_rule.setting,
+            "denominator": survey_round.denominator, "areas": [a.code for a in survey_round.areas]}
 
 
 def create_round(session: Session, user: User | None, code: str, name: str,
                  questionnaire_version: QuestionnaireVersion | None, period_start: date | str,
                  period_end: date | str, area_codes: list[str], series: str,
                  count_only_approved: bool = True, *, percent_rule: PercentRule | str | None = None,
-                 actor: str | None = None) -> SurveyRound:
+                 denominator: str | None = None, actor: str | None = None) -> SurveyRound:
     """Create an open round. Raises RoundError with a Vietnamese message per bad field."""
     errors: dict[str, str] = {}
     code = (code or "").strip()
@@ -124,12 +135,13 @@ def create_round(session: Session, user: User | None, code: str, name: str,
     _check_period(start, end, errors)
     areas = _resolve_areas(session, user, area_codes, errors)
     rule = _check_percent_rule(percent_rule, errors)
+    denominator = _check_denominator(denominator, errors)
     if errors:
         raise RoundError(errors)
     survey_round = SurveyRound(code=code, name=name, series=series, questionnaire_version=questionnaire_version,
                                period_start=start, period_end=end, is_open=True,
                                count_only_approved=bool(count_only_approved), percent_digits=rule.digits,
-                               percent_method=rule.method, areas=areas)
+                               percent_method=rule.method, denominator=denominator, areas=areas)
     session.add(survey_round)
     session.flush()
     record(session, user=user, actor=actor, action="round.create", entity_type="survey_round",
@@ -140,9 +152,9 @@ def create_round(session: Session, user: User | None, code: str, name: str,
 def update_round(session: Session, user: User | None, survey_round: SurveyRound, *, name: str,
                  period_start: date | str, period_end: date | str, area_codes: list[str], is_open: bool,
                  count_only_approved: bool, percent_rule: PercentRule | str | None = None,
-                 actor: str | None = None) -> SurveyRound:
+                 denominator: str | None = None, actor: str | None = None) -> SurveyRound:
     """Edit what may change after creation (the code, series and questionnaire version stay); without
-    ``percent_rule`` the round keeps its own."""
+    ``percent_rule`` or ``denominator`` the round keeps its own."""
     errors: dict[str, str] = {}
     name = _check_name(name, errors)
     start = _parse_date(period_start, "period_start", errors)
@@ -150,10 +162,12 @@ def update_round(session: Session, user: User | None, survey_round: SurveyRound,
     _check_period(start, end, errors)
     areas = _resolve_areas(session, user, area_codes, errors)
     rule = _check_percent_rule(percent_rule or survey_round.percent_rule, errors)
+    denominator = _check_denominator(denominator or survey_round.denominator, errors)
     if errors:
         raise RoundError(errors)
     before = round_snapshot(survey_round)
     survey_round.percent_digits, survey_round.percent_method = rule
+    survey_round.denominator = denominator
     survey_round.name, survey_round.period_start, survey_round.period_end = name, start, end
     survey_round.areas = areas
     survey_round.is_open, survey_round.count_only_approved = bool(is_open), bool(count_only_approved)
@@ -211,6 +225,7 @@ def round_json(survey_round: SurveyRound, *, with_definition: bool = False) -> d
         "is_open": survey_round.is_open,
         "count_only_approved": survey_round.count_only_approved,
         "percent_rule": {"digits": survey_round.percent_digits, "method": survey_round.percent_method},
+        "denominator": survey_round.denominator,
         "areas": [a.code for a in survey_round.areas],
         "questionnaire": {"form_id": qv.form_id, "version": qv.version, "content_hash": qv.content_hash,
                           "title": qv.title},

@@ -59,7 +59,8 @@ def create():
             survey_round = service.create_round(
                 db.session, current_user, form.code.data, form.name.data, qv, form.period_start.data,
                 form.period_end.data, _codes(form.areas.data), form.series.data,
-                count_only_approved=form.count_only_approved.data, percent_rule=form.percent_rule.data)
+                count_only_approved=form.count_only_approved.data, percent_rule=form.percent_rule.data,
+                denominator=form.denominator.data)
             service.set_round_open(db.session, current_user, survey_round, form.is_open.data)
         except service.RoundError as err:
             _show_errors(form, err)
@@ -79,7 +80,8 @@ def edit(round_id):
         raise NotFound()
     form = RoundEditForm(obj=survey_round)
     shown = {"period_start": survey_round.period_start.isoformat(), "period_end": survey_round.period_end.isoformat(),
-             "areas": ", ".join(a.code for a in survey_round.areas), "percent_rule": survey_round.percent_rule.setting}
+             "areas": ", ".join(a.code for a in survey_round.areas), "percent_rule": survey_round.percent_rule.setting,
+             "denominator": survey_round.denominator}
     for name, text in shown.items():  # the fields' text, never the model's dates and list
         if request.method == "GET" or name not in request.form:
             getattr(form, name).data = text
@@ -88,7 +90,8 @@ def edit(round_id):
             service.update_round(db.session, current_user, survey_round, name=form.name.data,
                                  period_start=form.period_start.data, period_end=form.period_end.data,
                                  area_codes=_codes(form.areas.data), is_open=form.is_open.data,
-                                 count_only_approved=form.count_only_approved.data, percent_rule=form.percent_rule.data)
+                                 count_only_approved=form.count_only_approved.data, percent_rule=form.percent_rule.data,
+                                 denominator=form.denominator.data)
         except service.RoundError as err:
             _show_errors(form, err)
         else:

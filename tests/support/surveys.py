@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from survey_app.core.questionnaire import definition_from_data, load_definition
-from survey_app.surveys.rounds import create_round
+from survey_app.surveys.rounds import create_round, update_round
 from survey_app.surveys.versions import store_definition
 
 CAMPAIGN_FORM = Path(__file__).resolve().parents[2] / "forms" / "ho_gia_dinh.yaml"
@@ -116,3 +116,13 @@ _COMPLETE_HOUSEHOLD = {
 def complete_household_answers() -> dict:
     """A complete, valid answer set for forms/ho_gia_dinh.yaml (a poor 3-person Xơ Đăng household)."""
     return copy.deepcopy(_COMPLETE_HOUSEHOLD)
+
+
+def change_round(session, survey_round, **settings):
+    """Save the round with `settings` (e.g. percent_rule="1:truncate", denominator="surveyed") changed through
+    the service, everything else as it is, and commit."""
+    update_round(session, None, survey_round, name=survey_round.name, period_start=survey_round.period_start,
+                 period_end=survey_round.period_end, area_codes=[a.code for a in survey_round.areas],
+                 is_open=survey_round.is_open, count_only_approved=survey_round.count_only_approved,
+                 actor="test", **settings)
+    session.commit()
