@@ -1,14 +1,14 @@
 """a round's denominator rule: the official list at the start of the period, or the counted households only
 
-Revision ID: 0008_round_denominator
-Revises: 0007_round_percent_rule
+Revision ID: 0010_round_denominator
+Revises: 0009_draft_position
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0008_round_denominator'
-down_revision = '0007_round_percent_rule'
+revision = '0010_round_denominator'
+down_revision = '0009_draft_position'
 branch_labels = None
 depends_on = None
 
