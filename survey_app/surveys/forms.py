@@ -23,7 +23,8 @@ class RoundEditForm(FlaskForm):
                                          for rule in PERCENT_RULE_CHOICES],
                                validate_choice=False)
     denominator = SelectField(FIELD_LABELS["denominator"], default=DEFAULT_DENOMINATOR,
-                              choices=list(DENOMINATOR_LABELS.items()), validate_choice=False)
+                              choices=[SelectChoice(rule, label) for rule, label in DENOMINATOR_LABELS.items()],
+                              validate_choice=False)
 
 
 class RoundCreateForm(RoundEditForm):
