@@ -50,6 +50,9 @@ class Household(Base):
         CheckConstraint("code <> ''", name="code_not_empty"),
         CheckConstraint("head_name <> ''", name="head_name_not_empty"),
         Index("ix_household_head_name", "head_name"),
+        # The official list of a report groups the register by village and ethnic group (reports/official_list.py):
+        # read from this index alone, without the table.
+        Index("ix_household_village_group", "village_id", "ethnic_group_code", "id"),
     )
 
     def status_for(self, year: int) -> str | None:
@@ -85,6 +88,7 @@ class HouseholdStatus(Base):
 
     __table_args__ = (
         UniqueConstraint("household_id", "year", name="uq_household_status_household_year"),
+        Index("ix_household_status_covering", "household_id", "year", "status"),  # the official list's lookups
         CheckConstraint("status IN ('ngheo', 'can_ngheo', 'khong_ngheo')", name="status_known"),
         CheckConstraint("year >= 2000 AND year <= 2100", name="year_range"),
     )
