@@ -7,40 +7,22 @@ SQLite: a file in tmp_path. PostgreSQL (when TEST_DATABASE_URL is set): a databa
 """
 from __future__ import annotations
 
-import os
-
 import pytest
-from sqlalchemy.engine import make_url
 
 from bench.load.run import report, run_load
-from tests.support.live_database import drop_postgres_database, recreate_postgres_database
+from tests.support.live_database import drop_postgres_database, live_database
 
 FAULTS = [("worker", 1 / 3), ("server", 2 / 3)]
 
 
-def _postgres_url() -> str:
-    raw = os.environ.get("TEST_DATABASE_URL")
-    if not raw:
-        pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set (.ci/run sets it)")
-    from survey_app.config import normalise_database_url
-
-    url = make_url(normalise_database_url(raw))
-    url = url.set(database=f"{url.database}_load_live").render_as_string(hide_password=False)
-    try:
-        recreate_postgres_database(url)
-    except Exception as err:  # any connection failure means: skip, visibly
-        pytest.skip(f"PostgreSQL at TEST_DATABASE_URL is not reachable: {err}")
-    return url
-
-
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_acknowledged_submissions_survive_a_worker_kill_and_a_full_restart(kind, tmp_path):
-    url = f"sqlite:///{tmp_path / 'load.sqlite3'}" if kind == "sqlite" else _postgres_url()
+    url, postgres_url = live_database(kind, tmp_path, "load")
     try:
         result = run_load(kind, 200, 4, FAULTS, url=url)
     finally:
-        if kind == "postgresql":
-            drop_postgres_database(url)
+        if postgres_url is not None:
+            drop_postgres_database(postgres_url)
     text = report(result)
     assert len(result.events) == 2, text  # both faults happened
     assert result.acknowledged > 100, text

@@ -4,11 +4,8 @@ review found about 32 guesses checked and no lock). SQLite, and PostgreSQL when 
 database of its own, ``<that database>_login_live``)."""
 from __future__ import annotations
 
-import os
-
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from survey_app import migrate
@@ -17,7 +14,7 @@ from survey_app.core.clock import utc_now
 from survey_app.database import make_engine
 from survey_app.models import AuditEntry, LoginThrottle
 from tests.support.factories import PASSWORD, Factories
-from tests.support.live_database import drop_postgres_database, live_postgres_url, recreate_postgres_database
+from tests.support.live_database import drop_postgres_database, live_database
 from tests.support.live_server import Call, LiveServer, csrf_in, request, run_together
 
 PARALLEL = 24
@@ -27,21 +24,7 @@ ALLOWANCE = 5  # LOGIN_MAX_FAILURES's default, which the server runs with
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def live(request, tmp_path_factory):
     workdir = tmp_path_factory.mktemp(f"login_{request.param}")
-    postgres_url = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{workdir / 'live.sqlite3'}"
-    else:
-        raw = os.environ.get("TEST_DATABASE_URL")
-        if not raw:
-            pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set (.ci/run sets it)")
-        own = make_url(raw)
-        url = postgres_url = live_postgres_url(own.set(database=f"{own.database}_login")
-                                               .render_as_string(hide_password=False))
-        try:
-            recreate_postgres_database(postgres_url)
-        except Exception as err:  # any connection failure means: skip, visibly
-            pytest.skip(f"PostgreSQL at TEST_DATABASE_URL is not reachable (or cannot create "
-                        f"{make_url(postgres_url).database}): {err}")
+    url, postgres_url = live_database(request.param, workdir, "login")
     server = LiveServer(url, workdir / "gunicorn.log")
     engine = make_engine(url)
     try:

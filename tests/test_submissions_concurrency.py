@@ -13,7 +13,6 @@ Runs on SQLite (a file in tmp_path) and on PostgreSQL when TEST_DATABASE_URL is 
 """
 from __future__ import annotations
 
-import os
 import random
 import uuid as uuid_module
 from collections import Counter
@@ -21,7 +20,6 @@ from dataclasses import dataclass, field
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from survey_app import migrate
@@ -31,7 +29,7 @@ from survey_app.database import make_engine
 from survey_app.models import AuditEntry, Household, Submission, SubmissionComment, SubmissionVersion, SurveyRound
 from tests.support.factories import PASSWORD, Factories
 from tests.support.fieldwork import ROUND_CODE, complete_answers, form_post, make_campaign_round
-from tests.support.live_database import drop_postgres_database, live_postgres_url, recreate_postgres_database
+from tests.support.live_database import drop_postgres_database, live_database
 from tests.support.live_server import BrowserSession, Call, LiveServer, Outcome, bearer, log_in, request, run_together
 
 API = "/api/v1/submissions"
@@ -88,19 +86,7 @@ def live(request, tmp_path_factory):
     """A migrated, seeded database and gunicorn serving it; stopped (and the PostgreSQL database dropped) at
     the end of the module."""
     workdir = tmp_path_factory.mktemp(f"live_{request.param}")
-    postgres_url = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{workdir / 'live.sqlite3'}"
-    else:
-        raw = os.environ.get("TEST_DATABASE_URL")
-        if not raw:
-            pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set (.ci/run sets it)")
-        url = postgres_url = live_postgres_url(raw)
-        try:
-            recreate_postgres_database(postgres_url)
-        except Exception as err:  # any connection failure means: skip, visibly
-            pytest.skip(f"PostgreSQL at TEST_DATABASE_URL is not reachable (or cannot create "
-                        f"{make_url(postgres_url).database}): {err}")
+    url, postgres_url = live_database(request.param, workdir)
     engine = None
     server = LiveServer(url, workdir / "gunicorn.log")
     try:
