@@ -23,7 +23,7 @@ from survey_app.core.formatting import (
 )
 from tests.conftest import login
 from tests.support.printing import campaign_round, submit_household
-from tests.support.surveys import complete_household_answers
+from tests.support.surveys import not_informed_answers
 
 # -- the function ------------------------------------------------------------------------------------------------
 
@@ -102,9 +102,7 @@ def tied_villages(world, session, factories):
     """A round where 'informed' is 1/16 in V1, 5/16 in V1B and 1/8 in V2 (every household in the population)."""
     survey_round = campaign_round(session)
     survey_round.count_only_approved = False
-    not_informed = complete_household_answers()
-    not_informed["duoc_tuyen_truyen"] = "khong"
-    not_informed.pop("hinh_thuc_tuyen_truyen")
+    not_informed = not_informed_answers()
     submitters = {"V1": world.users["dieutra"], "V1B": world.users["giamsat"], "V2": world.users["giamsat2"]}
     for code, (informed, households, _, _) in VILLAGES.items():
         for i in range(households):

@@ -20,7 +20,7 @@ from survey_app.surveys.rounds import RoundError
 from tests.conftest import login
 from tests.support.pdf import have_poppler, pdf_text
 from tests.support.printing import campaign_round, submit_household
-from tests.support.surveys import change_round, complete_household_answers
+from tests.support.surveys import change_round, not_informed_answers
 
 INFORMED = "informed"
 TRUNCATE = PercentRule(1, "truncate")
@@ -53,18 +53,12 @@ def two_of_three(world, session, factories):
     """A round where 'informed' is 2/3 in V1: 66,7% rounded, 66,6% truncated."""
     survey_round = campaign_round(session)
     survey_round.count_only_approved = False
-    not_informed = complete_household_answers()
-    not_informed["duoc_tuyen_truyen"] = "khong"
-    not_informed.pop("hinh_thuc_tuyen_truyen")
+    not_informed = not_informed_answers()
     for i in range(3):
         household = factories.household(world.areas["V1"], code=f"PR-{i:03d}", statuses={2023: "ngheo"})
         submit_household(session, world.users["dieutra"], household, survey_round, None if i < 2 else not_informed)
     session.commit()
     return survey_round
-
-
-def _set_rule(session, survey_round, rule: str):
-    change_round(session, survey_round, percent_rule=rule)
 
 
 def _exported(client, path: str, fmt: str, label: str):
@@ -80,7 +74,7 @@ def _exported(client, path: str, fmt: str, label: str):
 @pytest.mark.parametrize(("rule", "printed", "number"), [("1:round", "66,7%", 66.7), ("1:truncate", "66,6%", 66.6),
                                                           ("0:truncate", "66%", 66.0)])
 def test_one_rule_everywhere_the_report_appears(two_of_three, session, client, tmp_path, rule, printed, number):
-    _set_rule(session, two_of_three, rule)
+    change_round(session, two_of_three, percent_rule=rule)
     login(client, "admin")
     path = f"/reports/{two_of_three.code}/V1"
     html = client.get(path).get_data(as_text=True)
@@ -101,7 +95,7 @@ def test_one_rule_everywhere_the_report_appears(two_of_three, session, client, t
 
 def test_a_truncating_report_prints_the_seed_figure(two_of_three, session, world, tmp_path):
     """1.714/2.598 as the Đắk Glei report prints it, through the report's own builders (API, export, PDF)."""
-    _set_rule(session, two_of_three, "1:truncate")
+    change_round(session, two_of_three, percent_rule="1:truncate")
     report = build_report(session, two_of_three, world.areas["V1"])
     total = report.rollup.total
     figures = dataclasses.replace(total, denominator=2598, outcomes=[
@@ -127,5 +121,5 @@ def test_the_round_form_offers_the_rule_and_refuses_a_bad_one(two_of_three, clie
     page = client.get(f"/rounds/{two_of_three.id}").get_data(as_text=True)
     assert "Cách ghi phần trăm trong báo cáo" in page and "65,9%" in page  # the example next to "truncate"
     with pytest.raises(RoundError) as refused:
-        _set_rule(session, two_of_three, "9:ceil")
+        change_round(session, two_of_three, percent_rule="9:ceil")
     assert refused.value.errors["percent_rule"].startswith("Cách ghi phần trăm trong báo cáo:")

@@ -9,7 +9,7 @@ from survey_app.printing.report import report_context
 from tests.conftest import login
 from tests.support.pdf import have_poppler, pdf_text
 from tests.support.printing import PRINT_DAY, campaign_round, submit_household
-from tests.support.surveys import complete_household_answers
+from tests.support.surveys import not_informed_answers
 
 pytestmark = pytest.mark.skipif(not have_poppler(), reason="poppler-utils (pdftotext) is not installed")
 
@@ -25,9 +25,7 @@ def _scored_province(world, session, factories):
     for household in (world.households["in"], world.households["in_b"], world.households["out"]):
         household.statuses[0].year = 2023  # poor at the start of the 2024 round: in the population
     session.flush()
-    not_informed = complete_household_answers()
-    not_informed["duoc_tuyen_truyen"] = "khong"
-    not_informed.pop("hinh_thuc_tuyen_truyen")
+    not_informed = not_informed_answers()
     submit_household(session, world.users["dieutra"], world.households["in"], survey_round)
     submit_household(session, world.users["dieutra"], extra, survey_round, not_informed)
     submit_household(session, world.users["giamsat"], extra2, survey_round)

@@ -24,7 +24,7 @@ from survey_app.submissions import (
 )
 from tests.conftest import csrf_token, login
 from tests.support.printing import campaign_round
-from tests.support.surveys import complete_household_answers, new_uuid
+from tests.support.surveys import complete_household_answers, new_uuid, not_informed_answers
 
 T0 = datetime(2024, 5, 10, 8, tzinfo=timezone.utc)
 
@@ -71,10 +71,7 @@ def _user(session, world, name) -> User:
 
 def _send(session, user, campaign, *, informed: bool, submit: bool = True) -> str:
     round_code, household_code, _ = campaign
-    answers = complete_household_answers()
-    if not informed:
-        answers["duoc_tuyen_truyen"] = "khong"
-        answers.pop("hinh_thuc_tuyen_truyen")
+    answers = complete_household_answers() if informed else not_informed_answers()
     outcome = save_submission(session, user, SubmissionPayload(
         uuid=new_uuid(), household_code=household_code, round_code=round_code, form_version=None, answers=answers,
         submit=submit), today="2024-06-01")

@@ -118,6 +118,14 @@ def complete_household_answers() -> dict:
     return copy.deepcopy(_COMPLETE_HOUSEHOLD)
 
 
+def not_informed_answers() -> dict:
+    """The complete answer set of a household that was not informed about the campaign (outcome "informed" not met)."""
+    answers = complete_household_answers()
+    answers["duoc_tuyen_truyen"] = "khong"
+    answers.pop("hinh_thuc_tuyen_truyen")
+    return answers
+
+
 def change_round(session, survey_round, **settings):
     """Save the round with `settings` (e.g. percent_rule="1:truncate", denominator="surveyed") changed through
     the service, everything else as it is, and commit."""
