@@ -8,7 +8,6 @@ reason shown). Each database is built with the Alembic migrations, never
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -17,6 +16,7 @@ from survey_app import create_app, migrate
 from survey_app.auth import service as account_service
 from survey_app.extensions import db
 from survey_app.models import Base
+from tests.support.live_server import csrf_in
 
 account_service.HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing for tests only
 
@@ -122,14 +122,7 @@ def world(factories, session):
     return w
 
 
-CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
-
-
-def csrf_from(html: str) -> str:
-    match = CSRF_META.search(html) or CSRF_INPUT.search(html)
-    assert match, "no CSRF token on the page"
-    return next(g for g in match.groups() if g)
+csrf_from = csrf_in  # the page's CSRF token (one reading of it, shared with the live-server tests)
 
 
 def login(client, username: str, password: str = "matkhau123"):
