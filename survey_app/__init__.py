@@ -31,11 +31,11 @@ def create_app(config: dict | None = None) -> Flask:
         if "DATABASE_URL" in config:
             app.config["DATABASE_URL"] = config_module.normalise_database_url(config["DATABASE_URL"])
 
-    app.json.ensure_ascii = False  # Vietnamese stays readable in JSON
     register_extensions(app)
     register_request_lifecycle(app)
     register_security_headers(app)
     register_template_helpers(app)
+    register_input_bounds(app)
     register_blueprints(app)
     register_retries(app)
     register_error_handlers(app)
@@ -72,13 +72,17 @@ def register_template_helpers(app: Flask) -> None:
     register_template_globals(app)
 
 
+def register_input_bounds(app: Flask) -> None:
+    """Bounded client input (`<int:>` ids, JSON depth and numbers); before the blueprints, whose routes use the
+    converter."""
+    from .inputs import register_input_bounds as register
+
+    register(app)
+
+
 def register_blueprints(app: Flask) -> None:
     """Every feature package declares its blueprint as ``bp`` in its ``views.py``."""
     from importlib import import_module
-
-    from .inputs import register_input_bounds
-
-    register_input_bounds(app)  # the bounded `<int:>` converter must be in place before the routes
 
     for package in FEATURES:
         app.register_blueprint(import_module(f".{package}.views", __name__).bp)

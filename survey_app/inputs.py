@@ -93,6 +93,8 @@ def _parse_int(text: str):
 
 
 class BoundedJSONProvider(DefaultJSONProvider):
+    ensure_ascii = False  # Vietnamese stays readable in JSON
+
     def loads(self, s, **kwargs):
         kwargs.setdefault("parse_int", _parse_int)
         return super().loads(s, **kwargs)
@@ -101,8 +103,6 @@ class BoundedJSONProvider(DefaultJSONProvider):
 def register_input_bounds(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     app.request_class = BoundedRequest
-    ensure_ascii = app.json.ensure_ascii
     app.json = BoundedJSONProvider(app)
-    app.json.ensure_ascii = ensure_ascii
 
 
