@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
 from .commands import fail
+from .core.formatting import format_int
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_DUMP_HEADER = b"PGDMP"
@@ -129,7 +130,7 @@ def backup_create(path: Path):
         create_backup(current_app.config["DATABASE_URL"], path)
     except BackupError as err:
         fail(str(err))
-    click.echo(f"Đã sao lưu vào {path} ({path.stat().st_size:,} byte).".replace(",", "."))
+    click.echo(f"Đã sao lưu vào {path} ({format_int(path.stat().st_size)} byte).")
 
 
 @backup_cli.command("restore")

@@ -12,6 +12,7 @@ from flask import Flask, Request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
+from .core.formatting import format_int
 from .core.questionnaire.values import MAX_DIGITS, HugeNumber
 from .errors import ServiceError
 
@@ -43,7 +44,7 @@ def client_int(args, name: str, default: int | None = None, minimum: int = 0, ma
     text = str(raw).strip()
     digits = text[1:] if text[:1] in "+-" else text
     if not digits.isdigit() or len(digits) > len(str(maximum)) + 1 or not minimum <= int(text) <= maximum:
-        raise BadInput(f"Tham số «{name}» phải là số nguyên từ {minimum:,} đến {maximum:,}.".replace(",", "."),
+        raise BadInput(f"Tham số «{name}» phải là số nguyên từ {format_int(minimum)} đến {format_int(maximum)}.",
                        {name: f"Giá trị «{text[:20]}» không hợp lệ."})
     return int(text)
 

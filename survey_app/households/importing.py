@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ..access import area_clause, can
 from ..core.clock import utc_now
+from ..core.formatting import format_int
 from ..errors import InvalidLines
 from ..models import Area, AuditEntry, EthnicGroup, Household, HouseholdStatus, User
 from .service import code_problem
@@ -47,7 +48,7 @@ MAX_ROWS = 50_000
 """At most this many data rows in one file (a district's list; a province imports district by district)."""
 MAX_XLSX_BYTES = 64 * 1024 * 1024
 """At most this many bytes once an XLSX (a zip) is decompressed: checked before any parsing."""
-TOO_MANY_ROWS = f"Tệp có quá nhiều dòng: tối đa {MAX_ROWS:,} dòng dữ liệu mỗi lần nhập.".replace(",", ".")
+TOO_MANY_ROWS = f"Tệp có quá nhiều dòng: tối đa {format_int(MAX_ROWS)} dòng dữ liệu mỗi lần nhập."
 
 
 
@@ -140,8 +141,8 @@ def _check_xlsx_size(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
             if inflated > MAX_XLSX_BYTES:
-                raise ImportFailed([f"Tệp Excel quá lớn khi giải nén ({_grouped(-(-inflated // 2**20))} MB, tối đa "
-                                    f"{_grouped(MAX_XLSX_BYTES // 2**20)} MB)."])
+                raise ImportFailed([f"Tệp Excel quá lớn khi giải nén ({format_int(-(-inflated // 2**20))} MB, tối đa "
+                                    f"{format_int(MAX_XLSX_BYTES // 2**20)} MB)."])
             for name in archive.namelist():
                 if name.startswith("xl/worksheets/") and name.endswith(".xml") and _row_tags(archive, name) > MAX_ROWS + 1:
                     raise ImportFailed([TOO_MANY_ROWS])
@@ -160,9 +161,6 @@ def _row_tags(archive, name: str) -> int:
                 break
     return count
 
-
-def _grouped(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 def _cell(value) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ..formatting import format_int
 from .errors import syntax_error
 from .functions import FUNCTION_ARITY
 from .lexer import Token, tokenize
@@ -55,7 +56,7 @@ def parse(source: str) -> Expression:
         raise TypeError("expression source must be a str")
     if len(source) > MAX_SOURCE_LENGTH:
         raise syntax_error(
-            MAX_SOURCE_LENGTH, f"biểu thức quá dài (tối đa {MAX_SOURCE_LENGTH:,} ký tự)".replace(",", ".")
+            MAX_SOURCE_LENGTH, f"biểu thức quá dài (tối đa {format_int(MAX_SOURCE_LENGTH)} ký tự)"
         )
     parser = _Parser(source, tokenize(source))
     ast = parser.parse()

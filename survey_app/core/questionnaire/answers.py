@@ -23,6 +23,7 @@ from typing import Any
 
 from survey_app.core.answer_paths import answer_path, parse_path
 from survey_app.core.expressions import evaluate, truthy
+from survey_app.core.formatting import format_int
 from survey_app.core.questionnaire.model import (
     SELECT_TYPES,
     Definition,
@@ -130,7 +131,7 @@ class _Run:
             self.errors[repeat.name] = "Phải là danh sách các dòng"
             return
         if len(raw) > MAX_REPEAT_ROWS:
-            self.errors[repeat.name] = f"Quá nhiều dòng: {len(raw):,} (tối đa {MAX_REPEAT_ROWS} dòng)".replace(",", ".")
+            self.errors[repeat.name] = f"Quá nhiều dòng: {format_int(len(raw))} (tối đa {MAX_REPEAT_ROWS} dòng)"
             return
         rows = []
         for index, raw_row in enumerate(raw):

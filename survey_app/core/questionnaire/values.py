@@ -21,6 +21,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from survey_app.core.formatting import format_int
+
 _INTEGER = re.compile(r"[+-]?\d+\Z")
 _GROUPED_INTEGER = re.compile(r"[+-]?\d{1,3}(\.\d{3})+\Z")
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)\Z")
@@ -124,7 +126,7 @@ def _text(raw: Any) -> str:
         raise AnswerValueError("Phải là văn bản")
     _refuse_huge(raw if not isinstance(raw, str) or isinstance(raw, HugeNumber) else "")
     if isinstance(raw, str) and len(raw) > MAX_TEXT_LENGTH:
-        raise AnswerValueError(f"Văn bản quá dài (tối đa {MAX_TEXT_LENGTH:,} ký tự)".replace(",", "."))
+        raise AnswerValueError(f"Văn bản quá dài (tối đa {format_int(MAX_TEXT_LENGTH)} ký tự)")
     return raw.strip() if isinstance(raw, str) else str(raw)
 
 
