@@ -62,6 +62,13 @@ class ServiceError(Exception):
         return self.code or code_for(self.status)
 
 
+class BadRequest(ServiceError):
+    """A parameter or body the server cannot use (a number out of range, JSON nested too deep); the message
+    names it."""
+
+    status = 400
+
+
 class Unauthorized(ServiceError):
     status = 401
 

@@ -14,18 +14,11 @@ from werkzeug.routing import IntegerConverter
 
 from .core.formatting import format_int
 from .core.questionnaire.values import MAX_DIGITS, HugeNumber
-from .errors import ServiceError
+from .errors import BadRequest
 
 MAX_ID = 2**31 - 1  # the range of an INTEGER column on PostgreSQL (and far beyond any id we issue)
 MAX_JSON_DEPTH = 64
 YEARS = (1900, 2100)
-
-
-class BadInput(ServiceError):
-    """A parameter or body the server cannot use (400); the message names it."""
-
-    status = 400
-    code = "bad_request"
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -37,14 +30,14 @@ class BoundedIntConverter(IntegerConverter):
 
 def client_int(args, name: str, default: int | None = None, minimum: int = 0, maximum: int = MAX_ID) -> int | None:
     """`args[name]` as an integer within [minimum, maximum]; missing or empty gives `default`; text that is not a
-    whole number, or one out of range, is a `BadInput` naming the parameter."""
+    whole number, or one out of range, is a `BadRequest` naming the parameter."""
     raw = args.get(name)
     if raw is None or str(raw).strip() == "":
         return default
     text = str(raw).strip()
     digits = text[1:] if text[:1] in "+-" else text
     if not digits.isdigit() or len(digits) > len(str(maximum)) + 1 or not minimum <= int(text) <= maximum:
-        raise BadInput(f"Tham số «{name}» phải là số nguyên từ {format_int(minimum)} đến {format_int(maximum)}.",
+        raise BadRequest(f"Tham số «{name}» phải là số nguyên từ {format_int(minimum)} đến {format_int(maximum)}.",
                        {name: f"Giá trị «{text[:20]}» không hợp lệ."})
     return int(text)
 
@@ -76,7 +69,7 @@ class BoundedRequest(Request):
     for a body that is not JSON at all): the parser's `RecursionError` never becomes a 500."""
 
     def on_json_loading_failed(self, e):
-        raise BadInput(f"Nội dung JSON không đọc được hoặc lồng quá sâu (tối đa {MAX_JSON_DEPTH} tầng).")
+        raise BadRequest(f"Nội dung JSON không đọc được hoặc lồng quá sâu (tối đa {MAX_JSON_DEPTH} tầng).")
 
     def get_json(self, force=False, silent=False, cache=True):
         try:
