@@ -72,5 +72,4 @@ def healthz():
     healthy = all(value == "ok" for value in checks.values())
     response = jsonify({"status": "ok" if healthy else "error", **checks})
     response.status_code = 200 if healthy else 503
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return response  # no-store, like every response but static files (security_headers.py)

@@ -45,8 +45,7 @@ def jobs_dir() -> Path:
 def pdf_response(pdf: bytes, filename: str) -> Response:
     response = Response(pdf, mimetype="application/pdf")
     response.headers.set("Content-Disposition", "inline", filename=filename)  # quoted/encoded by Werkzeug
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return response  # no-store, like every response but static files (security_headers.py)
 
 
 @bp.route("/households/<code>/sheet.pdf")
