@@ -14,10 +14,6 @@ from .forms import ChangePasswordForm, LoginForm
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
-def _safe_next(target: str | None) -> str:
-    return safe_next(target, url_for("home.index"))
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -31,7 +27,7 @@ def login():
             login_user(user)
             record(db.session, user=user, action="user.login", entity_type="user", entity_id=user.id,
                    summary="Đăng nhập")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("home.index")))
         # The failed attempt is counted; the 200 answer commits it at the request boundary.
     return render_template("auth/login.html", form=form, error=error)
 
