@@ -15,6 +15,7 @@ from ..core.clock import iso, utc_now
 from ..core.review_states import EDITABLE_STATES, STATES
 from ..errors import NotFound
 from ..extensions import db
+from ..households.codes import next_household_code
 from ..households.service import HouseholdError, ethnic_groups, save_household, villages_in_scope
 from ..models import POVERTY_STATUS_LABELS, STATE_LABELS, Household, SurveyRound
 from ..pagination import page_args, paginate
@@ -30,7 +31,7 @@ from ..submissions import (
 from ..surveys.rounds import rounds_open_to
 from ..surveys.versions import get_definition
 from ..web import reads_first
-from .forms import NewHouseholdForm, suggest_code
+from .forms import NewHouseholdForm
 from .listing import HouseholdRow, household_page, latest_comments, round_households, state_counts
 from .questionnaire_form import answers_from_form, form_from_answers, form_from_post
 
@@ -194,7 +195,7 @@ def new_household():
     form.village.choices = [SelectChoice(v.code, f"{v.name} — {v.parent.name}" if v.parent else v.name)
                            for v in villages]
     form.ethnic_group.choices = [SelectChoice(g.code, g.name) for g in ethnic_groups(db.session)]
-    suggestions = {v.code: suggest_code(db.session, v) for v in villages}
+    suggestions = {v.code: next_household_code(db.session, v) for v in villages}
     if request.method == "GET":
         form.village.data = villages[0].code
     if len(villages) == 1:
