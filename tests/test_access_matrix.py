@@ -107,6 +107,8 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("review.count", "POST"): Rule(REVIEWERS, "/review/{in_uuid}/count", out="/review/{out_uuid}/count", ok=OK,
                                    form={}, out_form={}),
     ("review.bulk", "POST"): Rule(REVIEWERS, "/review/bulk-approve", ok=OK, form={}),
+    ("review.bulk_confirm", "POST"): Rule(REVIEWERS, "/review/bulk-approve/confirm", ok=OK, form={}),
+    ("review.bulk_undo", "POST"): Rule(REVIEWERS, "/review/bulk-approve/undo", ok=OK, form={}),
     # reports and printed documents
     ("reports.index", "GET"): Rule(ALL, "/reports/", override={"admin": 302, "lanhdao": 302, "dieutra": 302,
                                                                 "giamsat": 302}),  # one area: straight to it

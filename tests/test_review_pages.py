@@ -49,6 +49,8 @@ def test_other_commune_is_404_by_url_and_filter(client, queue_world):
     response = client.post(f"/review/{other.uuid}/decision", data={"state": "approved", "csrf_token": token})
     assert response.status_code == 404
     response = client.post("/review/bulk-approve", data={"uuid": [other.uuid], "csrf_token": token})
+    assert response.status_code == 200 and "ngoài địa bàn" in response.get_data(as_text=True)
+    response = client.post("/review/bulk-approve/confirm", data={"uuid": [other.uuid], "csrf_token": token})
     assert response.status_code == 302
     assert other.state == "submitted"
 

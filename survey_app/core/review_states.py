@@ -58,6 +58,12 @@ REVIEW_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "rejected": ("has_issues", "approved"),
 }
 COMMENT_REQUIRED_TO = ("has_issues", "rejected")
+
+# Undoing a bulk approval ("Hoàn tác"): the approval is taken back and the submission returns to the state it
+# had before, which is one of the states awaiting review. Only an approval can be undone; the service checks
+# who approved, when, and that no later decision came.
+UNDO_TRANSITIONS: dict[str, tuple[str, ...]] = {"approved": AWAITING_REVIEW}
+UNDO_MINUTES = 10
 DECIDED = ("approved", "rejected")
 
 MAX_COMMENT_LENGTH = 4000
@@ -131,6 +137,14 @@ def check_review(from_state: str, to_state: str, comment: str | None = "") -> Tr
     if len(comment) > MAX_COMMENT_LENGTH:
         raise TransitionRefused(f"Nhận xét dài quá {MAX_COMMENT_LENGTH} ký tự.", "comment")
     return Transition(from_state, to_state, comment)
+
+
+def check_undo(from_state: str, to_state: str) -> Transition:
+    """Validate the undo of an approval back to ``to_state`` (the state before it); raises TransitionRefused."""
+    if to_state not in UNDO_TRANSITIONS.get(from_state, ()):
+        raise TransitionRefused(f"Không hoàn tác được: phiếu đang ở trạng thái “{label(from_state)}”, chỉ hoàn tác "
+                                f"được phiếu vừa duyệt hàng loạt và vẫn ở trạng thái “{label('approved')}”.")
+    return Transition(from_state, to_state, "")
 
 
 def check_system(from_state: str, event: str) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 from ..access import area_clause, can
 from ..extensions import db
 from ..models import Area, Household
+from ..review.waiting import waiting_for
 
 bp = Blueprint("home", __name__)
 
@@ -44,7 +45,8 @@ def index():
         select(func.count(Household.id)).join(Area, Household.village_id == Area.id)
         .where(area_clause(current_user, Area.path))
     )
-    return render_template("home.html", household_count=households or 0)
+    waiting = waiting_for(db.session, current_user) if can(current_user, "submission.review") else None
+    return render_template("home.html", household_count=households or 0, waiting=waiting)
 
 
 @bp.route("/healthz")

@@ -2,10 +2,12 @@
 comment thread (the stored classification is ``scoring.store.stored_results``)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..core.answers import flat_texts
+from ..core.answers import Change, diff_answers, flat_texts
 from ..core.clock import local_date, utc_now
 from ..models import Submission, SubmissionComment, SubmissionVersion, SurveyRound
 from ..surveys.versions import get_definition
@@ -51,3 +53,27 @@ def versions_of(session: Session, submission: Submission) -> list[SubmissionVers
 def version_by_number(session: Session, submission: Submission, number: int) -> SubmissionVersion | None:
     return session.scalar(select(SubmissionVersion).where(SubmissionVersion.submission_id == submission.id,
                                                           SubmissionVersion.number == number))
+
+
+@dataclass
+class ReturnedDiff:
+    """What changed since the version the supervisor returned (shown first on a resubmission)."""
+    old: SubmissionVersion
+    new: SubmissionVersion
+    changes: list[Change]
+
+
+def returned_diff(submission: Submission, versions: list[SubmissionVersion],
+                  comments: list[SubmissionComment]) -> ReturnedDiff | None:
+    """For a submission sent back edited: the diff from the version current at its last return to the latest
+    version (None when it was never returned, or nothing newer exists)."""
+    returns = [c for c in comments if c.to_state == "has_issues"]
+    if submission.state != "edited" or not returns or len(versions) < 2:
+        return None
+    returned_at = returns[-1].created_at
+    before = [v for v in versions if v.created_at <= returned_at]
+    old, new = (before[-1] if before else versions[0]), versions[-1]
+    if old.number == new.number:
+        return None
+    defn = get_definition(submission.questionnaire_version)
+    return ReturnedDiff(old, new, diff_answers(defn, old.answers or {}, new.answers or {}))

@@ -20,19 +20,23 @@ from ..submissions import (
     SubmissionError,
     add_comment,
     bulk_approve,
+    bulk_preview,
     choose_counted,
     correct,
     decide,
     submission_in_scope,
+    undo_bulk_approval,
 )
 from ..submissions.counting import competition
 from ..submissions.flags import flag_label
 from ..surveys.versions import get_definition
+from . import undo
 from .detail import (
     answers_day,
     comment_thread,
     previous_submission,
     previous_texts,
+    returned_diff,
     version_by_number,
     versions_of,
 )
@@ -74,33 +78,66 @@ def queue():
         "review/queue.html", page=page, filters=filters, rounds=rounds_for(db.session, current_user), areas=areas,
         enumerators=enumerators_for(db.session, current_user), state_filters=STATE_FILTERS,
         flag_filters=FLAG_FILTERS, sorts=SORTS, awaiting=review_states.AWAITING_REVIEW,
-        state_label=review_states.label)
+        state_label=review_states.label, undo_batch=undo.pending())
 
 
 @bp.post("/bulk-approve")
 @permission_required("submission.review")
 def bulk():
+    """The confirmation step: what bulk approval would approve and skip; nothing changes until it is confirmed."""
     uuids = request.form.getlist("uuid")
+    back = safe_next(request.form.get("next"), url_for(".queue"))
     if not uuids:
         flash("Chưa chọn phiếu nào để duyệt.", "warning")
+        return redirect(back)
+    preview = bulk_preview(db.session, current_user, uuids)
+    return render_template("review/bulk_confirm.html", preview=preview, back=back,
+                           undo_minutes=review_states.UNDO_MINUTES)
+
+
+@bp.post("/bulk-approve/confirm")
+@permission_required("submission.review")
+def bulk_confirm():
+    back = safe_next(request.form.get("next"), url_for(".queue"))
+    outcome = bulk_approve(db.session, current_user, request.form.getlist("uuid"))
+    if outcome.approved:
+        flash(f"Đã duyệt {len(outcome.approved)} phiếu.", "success")
+        undo.remember(outcome.approved)
     else:
-        outcome = bulk_approve(db.session, current_user, uuids)
-        if outcome.approved:
-            flash(f"Đã duyệt {len(outcome.approved)} phiếu.", "success")
-        for uuid, reason in outcome.skipped:
-            flash(f"Bỏ qua phiếu {uuid[:8]}…: {reason}.", "warning")
-    return redirect(safe_next(request.form.get("next"), url_for(".queue")))
+        flash("Không có phiếu nào được duyệt.", "warning")
+    for uuid, reason in outcome.skipped:
+        flash(f"Bỏ qua phiếu {uuid[:8]}…: {reason}.", "warning")
+    return redirect(back)
+
+
+@bp.post("/bulk-approve/undo")
+@permission_required("submission.review")
+def bulk_undo():
+    """ "Hoàn tác": the last bulk approval of this session, while its window lasts (the service checks again)."""
+    back = safe_next(request.form.get("next"), url_for(".queue"))
+    batch = undo.forget()
+    if batch is None:
+        flash(f"Không còn gì để hoàn tác (chỉ hoàn tác được trong {review_states.UNDO_MINUTES} phút sau khi "
+              f"duyệt hàng loạt).", "warning")
+        return redirect(back)
+    outcome = undo_bulk_approval(db.session, current_user, batch)
+    if outcome.approved:
+        flash(f"Đã hoàn tác: {len(outcome.approved)} phiếu trở lại chờ duyệt.", "success")
+    for uuid, reason in outcome.skipped:
+        flash(f"Không hoàn tác phiếu {uuid[:8]}…: {reason}.", "warning")
+    return redirect(back)
 
 
 def _render_submission(submission, *, error: str | None = None, status: int = 200, form: dict | None = None):
     defn = get_definition(submission.questionnaire_version)
     household_submissions, competing = competition(db.session, submission)
     previous = previous_submission(db.session, submission)
+    comments, versions = comment_thread(db.session, submission), versions_of(db.session, submission)
     page = render_template(
         "review/submission.html", submission=submission, sections=layout(defn, submission.answers or {},
                                                                           answers_day(submission)),
         previous=previous, previous_texts=previous_texts(previous), outcomes=stored_results(db.session, submission.id),
-        comments=comment_thread(db.session, submission), versions=versions_of(db.session, submission),
+        comments=comments, versions=versions, returned=returned_diff(submission, versions, comments),
         targets=review_states.review_targets(submission.state), state_label=review_states.label,
         comment_required=review_states.comment_required, can_correct=submission.state in
         {state for state, event in review_states.SYSTEM_TRANSITIONS if event == "correct"},

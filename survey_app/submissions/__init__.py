@@ -7,9 +7,11 @@ from .decisions import (
     Correction,
     add_comment,
     bulk_approve,
+    bulk_preview,
     choose_counted,
     correct,
     decide,
+    undo_bulk_approval,
 )
 from .errors import SubmissionConflict, SubmissionError, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound
 from .payload import SubmissionPayload, answers_hash, normalise_uuid, payload_from_json
@@ -18,7 +20,8 @@ from .serialize import submission_json
 from .service import SaveOutcome, save_submission
 
 __all__ = [
-    "BulkOutcome", "Correction", "add_comment", "bulk_approve", "choose_counted", "correct", "decide",
+    "BulkOutcome", "Correction", "add_comment", "bulk_approve", "bulk_preview", "choose_counted", "correct", "decide",
+    "undo_bulk_approval",
     "SubmissionConflict", "SubmissionError", "SubmissionForbidden", "SubmissionInvalid", "SubmissionNotFound",
     "SubmissionPayload", "answers_hash", "normalise_uuid", "payload_from_json", "current_submission",
     "household_states", "latest_comments", "submission_by_uuid", "submission_in_scope", "submission_json", "SaveOutcome",

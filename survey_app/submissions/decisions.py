@@ -9,7 +9,7 @@ the counting rule, the income summary, flags and stored scores follow from the t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from ..core.answers import answer_text, path_label, question_at
 from ..core.clock import utc_now, vietnam_today
 from ..core.questionnaire import validate_answers
 from ..core.review_states import TransitionRefused
-from ..models import Submission, SubmissionComment, SubmissionVersion, User, record
+from ..models import AuditEntry, Submission, SubmissionComment, SubmissionVersion, User, record
 from ..surveys.versions import get_definition
 from .counting import household_submissions, lock_household
 from .errors import SubmissionConflict, SubmissionError, SubmissionForbidden, SubmissionInvalid, SubmissionNotFound
@@ -164,31 +164,106 @@ def correct(session: Session, user: User, submission: Submission, path: str, raw
 
 @dataclass
 class BulkOutcome:
-    approved: list[Submission] = field(default_factory=list)
+    approved: list[Submission] = field(default_factory=list)  # approved, or (for a preview) approvable
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (uuid, Vietnamese reason)
 
 
-def bulk_approve(session: Session, user: User, uuids: list[str]) -> BulkOutcome:
-    """Approve the selected submissions that await review and carry no flag, one audit entry each; the others
-    are skipped with a reason (nothing is refused as a whole)."""
+def _bulk_selection(session: Session, user: User, uuids: list[str]) -> tuple[list[str], dict[str, Submission]]:
+    """The distinct well-formed uuids asked for, in order, and the submissions found for them."""
     _require_reviewer(user)
-    outcome = BulkOutcome()
     wanted = [u for u in dict.fromkeys(normalise_uuid(v) for v in uuids) if u]
     found = {s.uuid: s for s in session.scalars(select(Submission).where(Submission.uuid.in_(wanted)))} \
         if wanted else {}
+    return wanted, found
+
+
+def _sort_bulk(session: Session, user: User, uuids: list[str], *, lock: bool) -> BulkOutcome:
+    """Split the selection into what bulk approval takes (awaiting review, no flag, in the user's area) and what
+    it skips, with the reason. ``lock`` takes the household locks first, so the checks see the latest state."""
+    outcome = BulkOutcome()
+    wanted, found = _bulk_selection(session, user, uuids)
     for uuid in wanted:
         submission = found.get(uuid)
         if submission is None or not user.covers(submission.village):
             outcome.skipped.append((uuid, "không tìm thấy hoặc nằm ngoài địa bàn"))
             continue
-        lock_household(session, submission)  # the checks below see the latest state
+        if lock:
+            lock_household(session, submission)
         if submission.flags:
             outcome.skipped.append((uuid, "có cảnh báo chất lượng, cần xem từng phiếu"))
         elif submission.state not in review_states.AWAITING_REVIEW:
             outcome.skipped.append((uuid, f"đang ở trạng thái “{review_states.label(submission.state)}”"))
         else:
-            decide(session, user, submission, "approved", "", bulk=True)
             outcome.approved.append(submission)
+    return outcome
+
+
+def bulk_preview(session: Session, user: User, uuids: list[str]) -> BulkOutcome:
+    """What ``bulk_approve`` would approve and skip, changing nothing (the confirmation page)."""
+    return _sort_bulk(session, user, uuids, lock=False)
+
+
+def bulk_approve(session: Session, user: User, uuids: list[str]) -> BulkOutcome:
+    """Approve the selected submissions that await review and carry no flag, one audit entry each; the others
+    are skipped with a reason (nothing is refused as a whole)."""
+    outcome = _sort_bulk(session, user, uuids, lock=True)
+    for submission in outcome.approved:
+        decide(session, user, submission, "approved", "", bulk=True)
+    session.flush()
+    return outcome
+
+
+def _last_review(session: Session, submission: Submission) -> AuditEntry | None:
+    return session.scalar(select(AuditEntry).where(AuditEntry.entity_type == "submission",
+                                                   AuditEntry.entity_id == submission.uuid,
+                                                   AuditEntry.action == "submission.review")
+                          .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1))
+
+
+def _undo_refusal(session: Session, user: User, submission: Submission, now: datetime) -> str | None:
+    """Why this submission's bulk approval cannot be undone by ``user`` now (None: it can)."""
+    last = _last_review(session, submission)
+    after = last.after if last is not None and isinstance(last.after, dict) else {}
+    if submission.state != "approved" or after.get("state") != "approved" or not after.get("bulk"):
+        return f"đã có quyết định khác sau lần duyệt hàng loạt (đang ở trạng thái “{review_states.label(submission.state)}”)"
+    if last.user_id != user.id:
+        return "do giám sát khác duyệt, chỉ người đã duyệt mới hoàn tác được"
+    if now - last.at > timedelta(minutes=review_states.UNDO_MINUTES):
+        return f"đã quá {review_states.UNDO_MINUTES} phút kể từ khi duyệt"
+    return None
+
+
+def undo_bulk_approval(session: Session, user: User, uuids: list[str], *, now: datetime | None = None) -> BulkOutcome:
+    """"Hoàn tác": take back a bulk approval, for the supervisor who gave it, within ``UNDO_MINUTES``, while the
+    submission is still approved by it. It returns to the state it had before (submitted or edited), with a
+    comment and an audit entry, through the ``reviewed`` event like any decision. ``approved`` lists the
+    submissions undone; the others are skipped with the reason."""
+    now = now or utc_now()
+    outcome = BulkOutcome()
+    wanted, found = _bulk_selection(session, user, uuids)
+    for uuid in wanted:
+        submission = found.get(uuid)
+        if submission is None or not user.covers(submission.village):
+            outcome.skipped.append((uuid, "không tìm thấy hoặc nằm ngoài địa bàn"))
+            continue
+        lock_household(session, submission)
+        refusal = _undo_refusal(session, user, submission, now)
+        if refusal:
+            outcome.skipped.append((uuid, refusal))
+            continue
+        previous = _last_review(session, submission).before["state"]
+        transition = review_states.check_undo(submission.state, previous)
+        submission.state = transition.to_state
+        submission.updated_at = utc_now()
+        session.add(SubmissionComment(submission=submission, author_id=user.id, body="Hoàn tác duyệt hàng loạt.",
+                                      from_state=transition.from_state, to_state=transition.to_state,
+                                      created_at=utc_now()))
+        line = AuditLine("submission.review", f"Hoàn tác duyệt hàng loạt phiếu {_where(submission)}: "
+                                              f"{transition.summary}",
+                         before={"state": transition.from_state},
+                         after={"state": transition.to_state, "comment": "", "bulk": False, "undo": True})
+        emit(session, Event("reviewed", submission, user, [line]))
+        outcome.approved.append(submission)
     session.flush()
     return outcome
 
