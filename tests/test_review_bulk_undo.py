@@ -16,10 +16,10 @@ from tests.support.review import send, small_round
 @pytest.fixture
 def two_sent(world, session):
     small_round(session)
-    first = send(session, world.users["dieutra"], world.households["in"])
-    second = send(session, world.users["giamsat"], world.households["in_b"])
+    sent = [send(session, world.users[user], world.households[key]) for user, key in (("dieutra", "in"),
+                                                                                       ("giamsat", "in_b"))]
     session.commit()
-    return first, second
+    return sent
 
 
 def _reviews(session, uuid):
@@ -100,3 +100,18 @@ def test_confirmation_page_changes_nothing_then_approve_and_undo_by_form(client,
     assert 'id="bulk-undo"' not in client.get("/review/").get_data(as_text=True)  # offered once
     again = client.post("/review/bulk-approve/undo", data={"csrf_token": token}, follow_redirects=True)
     assert "Không còn gì để hoàn tác" in again.get_data(as_text=True)
+
+
+def test_resubmission_page_shows_the_decision_first_then_what_changed(client, session, world, two_sent):
+    first, _ = two_sent
+    decide(session, world.users["giamsat"], first, "has_issues", "Hộ có 5 nhân khẩu")
+    send(session, world.users["dieutra"], world.households["in"], {"so_nguoi": 5, "co_vay": "khong"},
+         uuid=first.uuid)
+    session.commit()
+    assert first.state == "edited"
+    login(client, "giamsat")
+    html = client.get(f"/review/{first.uuid}").get_data(as_text=True)
+    decision, changes, answers = (html.index('id="quyet-dinh"'), html.index('id="returned-diff"'),
+                                  html.index("Câu trả lời"))
+    assert decision < changes < answers
+    assert 'data-path="so_nguoi"' in html[changes:answers] and "(1 → 2)" in html

@@ -168,25 +168,29 @@ class BulkOutcome:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (uuid, Vietnamese reason)
 
 
-def _bulk_selection(session: Session, user: User, uuids: list[str]) -> tuple[list[str], dict[str, Submission]]:
-    """The distinct well-formed uuids asked for, in order, and the submissions found for them."""
+def _bulk_selection(session: Session, user: User, uuids: list[str], outcome: BulkOutcome) -> list[Submission]:
+    """The distinct submissions asked for, in order, inside the user's area; the others are added to
+    ``outcome.skipped``."""
     _require_reviewer(user)
     wanted = [u for u in dict.fromkeys(normalise_uuid(v) for v in uuids) if u]
     found = {s.uuid: s for s in session.scalars(select(Submission).where(Submission.uuid.in_(wanted)))} \
         if wanted else {}
-    return wanted, found
+    chosen = []
+    for uuid in wanted:
+        submission = found.get(uuid)
+        if submission is None or not user.covers(submission.village):
+            outcome.skipped.append((uuid, "không tìm thấy hoặc nằm ngoài địa bàn"))
+        else:
+            chosen.append(submission)
+    return chosen
 
 
 def _sort_bulk(session: Session, user: User, uuids: list[str], *, lock: bool) -> BulkOutcome:
     """Split the selection into what bulk approval takes (awaiting review, no flag, in the user's area) and what
     it skips, with the reason. ``lock`` takes the household locks first, so the checks see the latest state."""
     outcome = BulkOutcome()
-    wanted, found = _bulk_selection(session, user, uuids)
-    for uuid in wanted:
-        submission = found.get(uuid)
-        if submission is None or not user.covers(submission.village):
-            outcome.skipped.append((uuid, "không tìm thấy hoặc nằm ngoài địa bàn"))
-            continue
+    for submission in _bulk_selection(session, user, uuids, outcome):
+        uuid = submission.uuid
         if lock:
             lock_household(session, submission)
         if submission.flags:
@@ -240,16 +244,11 @@ def undo_bulk_approval(session: Session, user: User, uuids: list[str], *, now: d
     submissions undone; the others are skipped with the reason."""
     now = now or utc_now()
     outcome = BulkOutcome()
-    wanted, found = _bulk_selection(session, user, uuids)
-    for uuid in wanted:
-        submission = found.get(uuid)
-        if submission is None or not user.covers(submission.village):
-            outcome.skipped.append((uuid, "không tìm thấy hoặc nằm ngoài địa bàn"))
-            continue
+    for submission in _bulk_selection(session, user, uuids, outcome):
         lock_household(session, submission)
         refusal = _undo_refusal(session, user, submission, now)
         if refusal:
-            outcome.skipped.append((uuid, refusal))
+            outcome.skipped.append((submission.uuid, refusal))
             continue
         previous = _last_review(session, submission).before["state"]
         transition = review_states.check_undo(submission.state, previous)

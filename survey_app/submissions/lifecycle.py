@@ -13,7 +13,7 @@ when they need the database to hold their work (stored scores need the submissio
 |               |                                                     | income summary                                  |
 | resubmitted   | save service: a returned submission sent again      | (as submitted)                                  |
 | corrected     | decisions.correct: a supervisor's new version       | (as submitted)                                  |
-| reviewed      | decisions.decide / bulk_approve                     | audit, count, income, sync, income summary      |
+| reviewed      | decisions.decide / bulk_approve / its undo          | audit, count, income, sync, income summary      |
 | chosen        | decisions.choose_counted: "phiếu này được tính"      | audit, count, sync                              |
 """
 from __future__ import annotations
