@@ -152,6 +152,7 @@
       if (year >= 1 && check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 &&
           check.getUTCDate() === day) return text;
     }
+    if (vn) throw new TypeProblem("Không có ngày " + pad(+vn[1]) + "/" + pad(+vn[2]) + "/" + vn[3] + " trong lịch");
     throw new TypeProblem(DATE_MESSAGE);
   }
 
