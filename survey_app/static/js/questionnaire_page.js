@@ -41,11 +41,13 @@
       return store.get(view.uuidInput().value);
     }).then(function (draft) {
       if (!draft || draft.owner !== owner) return false;
+      // A refused post: the page shows exactly the answers just posted, newer than any draft; they become the draft.
+      if (form.getAttribute("data-start-error") === "1") return store.put(draftOf(view, form)).then(function () { return false; });
       if (draft.base !== form.getAttribute("data-base-version")) return store.remove(draft.uuid).then(function () { return false; });
       var before = JSON.stringify(view.readAnswers());
       view.setAnswers(draft.answers);
       if (JSON.stringify(view.readAnswers()) === before) return true;
-      if (form.getAttribute("data-start-error") !== "1") view.goToPosition(draft.position);
+      view.goToPosition(draft.position);
       view.update();
       showRestored(new Date(draft.legacy_saved_at || draft.updated_at));
       return true;
