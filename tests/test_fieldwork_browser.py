@@ -119,7 +119,7 @@ def test_enumerator_fills_a_household_section_by_section(live_server, tablet_pag
     assert q(page, "thanh_vien[1].di_hoc").locator("input[value=dung_cap]").is_checked()
     next_section(page)
 
-    # III. A select_multiple with an "other" follow-up; the local backup survives a reload before saving.
+    # III. A select_multiple with an "other" follow-up; the draft on the device survives a reload before saving.
     assert progress(page) == "Phần 3/8"
     pick(page, "duoc_tuyen_truyen", "co")
     pick(page, "hinh_thuc_tuyen_truyen", "hop_thon", "khac")
@@ -127,9 +127,9 @@ def test_enumerator_fills_a_household_section_by_section(live_server, tablet_pag
     q(page, "hinh_thuc_tuyen_truyen").locator("input[value=khac]").uncheck()
     assert not q(page, "hinh_thuc_khac").is_visible()
     pick(page, "hinh_thuc_tuyen_truyen", "den_nha")
-    page.wait_for_timeout(500)  # the backup is written 300 ms after the last change
+    page.wait_for_timeout(500)  # the draft is written to IndexedDB 300 ms after the last change
     page.reload()
-    page.wait_for_selector("#questionnaire.is-paged")
+    page.wait_for_selector("#questionnaire[data-drafts-ready]")  # IndexedDB answers asynchronously
     assert page.locator("[data-restore-notice]").is_visible()
     assert progress(page) == "Phần 3/8"
     assert q(page, "hinh_thuc_tuyen_truyen").locator("input[value=den_nha]").is_checked()

@@ -3,7 +3,7 @@ application (the answer checker and the reviewer's layout both build on it).
 
 A path names an answer: ``so_thanh_vien`` for a question, ``thanh_vien[1].tuoi`` for the question of a repeat row
 (rows counted from 0, shown from 1) and ``thanh_vien[1]`` for the row itself (an error about a whole row). The
-browser builds the same paths (``rowPath`` in ``static/js/form_runtime.js``).
+browser builds the same paths (``rowPath`` in ``static/js/engine.js``).
 """
 from __future__ import annotations
 

@@ -83,7 +83,7 @@ def answer_text(value: Any, question: Question | None = None, defn: Definition |
     """An answer as people read it: choice labels (given the question and its definition), "Có"/"Không",
     Vietnamese numbers, dd/mm/yyyy dates (given a date question), lists joined by ", "; ``empty`` when unanswered.
     The review page, corrections, the printed sheet and the fieldwork form's shown values all use it (the browser's
-    copy is ``shownValue`` in ``static/js/form_runtime.js``)."""
+    copy is ``shownValue`` in ``static/js/form_view.js``)."""
     if value is None or value == "" or value == []:
         return empty
     if question is not None and defn is not None and question.type in SELECT_TYPES:

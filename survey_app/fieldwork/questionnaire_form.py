@@ -69,7 +69,7 @@ def _unbound_field(defn: Definition, question: Question):
         return StringField(question.display_label, render_kw={**render_kw, "inputmode": "decimal"})
     if kind == "date":
         # A text box, not <input type=date> (which follows the browser's language: mm/dd/yyyy on an English
-        # tablet): always dd/mm/yyyy, the slashes put in by form_runtime.js; the server reads both forms.
+        # tablet): always dd/mm/yyyy, the slashes put in by form_view.js; the server reads both forms.
         return StringField(question.display_label, render_kw={**render_kw, "inputmode": "numeric", "maxlength": 10,
                                                               "placeholder": "dd/mm/yyyy", "data-date": "1"})
     if kind == "text":

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from ..access import household_in_scope_or_404, permission_required
 from ..core.answer_paths import answer_path
 from ..core.answers import path_label, path_section
-from ..core.clock import iso, utc_now
+from ..core.clock import iso, utc_now, vietnam_today
 from ..core.review_states import EDITABLE_STATES, STATES
 from ..errors import NotFound
 from ..extensions import db
@@ -130,6 +130,7 @@ def questionnaire(round_code, household_code):
         error_labels={path: path_label(defn, path) for path in errors}, message=message,
         start_section=first_error_section or position or "", visited=visited, submitted_attempt=request.form.get(ACTION_FIELD) == "submit",
         answers=shown_answers or {}, submission_uuid=submission_uuid, started=started,
+        today=vietnam_today().isoformat(),
         base_version=submission.answers_hash if submission is not None else "",
         fields={"uuid": UUID_FIELD, "started": STARTED_FIELD, "version": VERSION_FIELD, "action": ACTION_FIELD,
                 "position": POSITION_FIELD})

@@ -1,6 +1,6 @@
 """Server-side check and normalisation of one answer set: the single implementation behind the web form and the API.
 
-Semantics (mirrored by the browser form runtime, which runs the compiled rules in the same order):
+Semantics (mirrored by static/js/engine.js, which runs the compiled rules in the same order):
 1. Raw values are coerced to their types (see values.py); unknown keys, notes and posted calculation values are
    dropped. A value that does not fit its type is an error and is not kept.
 2. Sections and questions are visited once in ``Definition.evaluation_order`` (dependencies first). For each:

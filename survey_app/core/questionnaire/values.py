@@ -10,7 +10,7 @@ Rules, kept deliberately small so that the browser can mirror them:
 - select_one: a choice name (numbers are turned into text, so ``1`` matches choice ``"1"``);
 - select_multiple: a list of choice names or one space-separated string; duplicates removed; stored in the
   order of the choice list;
-- date: ``YYYY-MM-DD`` (also ``DD/MM/YYYY``), stored as ``YYYY-MM-DD``.
+- date: ``YYYY-MM-DD`` (also ``DD/MM/YYYY``), stored as ``YYYY-MM-DD``; a ``DD/MM/YYYY`` the calendar lacks is named.
 """
 
 from __future__ import annotations
@@ -174,6 +174,9 @@ def _date(raw: Any) -> str:
                 return dt.date.fromisoformat(text).isoformat()
             except ValueError:
                 pass
+        if vietnamese:  # the form the enumerator typed, with a day the calendar does not have
+            day, month, year = vietnamese.groups()
+            raise AnswerValueError(f"Không có ngày {int(day):02d}/{int(month):02d}/{year} trong lịch")
     raise AnswerValueError(message)
 
 

@@ -1,77 +1,22 @@
 /*
- * Browser runtime of the household questionnaire (survey_app/fieldwork/templates/fieldwork/questionnaire.html).
+ * The questionnaire view: shows the compiled definition's form in the page, one section per screen (Previous/Next,
+ * progress, section marks after a submit attempt), errors beside the questions (a missing answer only once its
+ * section has been seen), dd/mm/yyyy dates, "Bỏ chọn" for optional single choices, repeat rows.
  *
- * Reads the compiled definition embedded in the page (<script type="application/json" id="form-definition">)
- * and the form's inputs, and on every input runs the same algorithm as the server
- * (survey_app/core/questionnaire/answers.py, values.py): coercion of the typed values, relevance and
- * calculations in the compiled evaluation order, repeat rows fixed by repeat_count, then constraints and (after
- * a submit attempt) required answers. Questions that do not apply are hidden and their inputs disabled, so they
- * are not posted; the server re-checks everything anyway.
+ * The state is the answers JSON: every change reads the inputs into raw answers (readAnswers) and runs the pure
+ * engine (engine.js, window.SurveyEngine) with the server's "today" (data-today); setAnswers(answers) writes
+ * answers back into the inputs. The markup is the server's (fieldwork/_questions.html) or, on a page the server
+ * did not render per household, built from the definition by form_markup.js (SurveyFormMarkup.render).
  *
- * Also: one section per screen with Previous/Next and a progress bar, blocking "Gửi phiếu" while errors
- * remain, and a local backup of the answers in localStorage keyed by the submission UUID (restored after a
- * reload before saving). Plain ES2017; needs only expr.js (window.SurveyExpr).
+ * Events, dispatched on the form element: "survey:change" (detail {answers: raw answers, position: the section
+ * shown}) after each change by the enumerator; "survey:submit" (detail {action: "draft"|"submit", answers}) when a
+ * save passes the checks. Questions that do not apply are disabled, so the plain post does not send them.
+ * Plain ES2017; needs expr.js and engine.js.
  */
 (function (root) {
   "use strict";
 
-  var BACKUP_PREFIX = "survey-form:";
-  var PENDING_PREFIX = "survey-pending:";
-  var hasOwn = Object.prototype.hasOwnProperty;
-
-  // ---- answer values (mirrors survey_app/core/questionnaire/values.py) ------------------------------------
-
-  var INTEGER = /^[+-]?\d+$/;
-  var GROUPED_INTEGER = /^[+-]?\d{1,3}(\.\d{3})+$/;
-  var DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-  var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-  var VN_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
-
-  function isBlank(raw) {
-    return raw === null || raw === undefined || (typeof raw === "string" && raw.trim() === "") ||
-      (Array.isArray(raw) && raw.length === 0);
-  }
-
-  function TypeProblem(message) { this.message = message; }
-
-  function coerceInteger(text) {
-    text = text.trim().replace(/ /g, "");
-    if (INTEGER.test(text)) return parseInt(text, 10);
-    if (GROUPED_INTEGER.test(text)) return parseInt(text.replace(/\./g, ""), 10);
-    throw new TypeProblem("Phải là số nguyên");
-  }
-
-  function coerceDecimal(text) {
-    text = text.trim().replace(/ /g, "");
-    var dots = (text.match(/\./g) || []).length;
-    var commas = (text.match(/,/g) || []).length;
-    if (commas && dots) {
-      text = text.replace(/\./g, "").replace(/,/g, ".");
-    } else if (commas) {
-      if (commas > 1) throw new TypeProblem("Phải là số");
-      text = text.replace(",", ".");
-    } else if (dots > 1) {
-      if (!GROUPED_INTEGER.test(text)) throw new TypeProblem("Phải là số");
-      text = text.replace(/\./g, "");
-    }
-    if (DECIMAL.test(text)) return parseFloat(text);
-    throw new TypeProblem("Phải là số");
-  }
-
-  function coerceDate(text) {
-    text = text.trim();
-    var vn = VN_DATE.exec(text);
-    if (vn) text = vn[3] + "-" + pad(vn[2]) + "-" + pad(vn[1]);
-    var iso = ISO_DATE.exec(text);
-    if (iso) {
-      var year = +iso[1], month = +iso[2], day = +iso[3];
-      var check = new Date(Date.UTC(year, month - 1, day));
-      if (year >= 1 && check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 &&
-          check.getUTCDate() === day) return text;
-    }
-    if (vn) throw new TypeProblem("Không có ngày " + pad(vn[1]) + "/" + pad(vn[2]) + "/" + vn[3] + " trong lịch");
-    throw new TypeProblem("Ngày không hợp lệ: nhập ngày/tháng/năm, ví dụ 10/03/2025");
-  }
+  var Engine = root.SurveyEngine;
 
   /** What an enumerator types into a date box, with the slashes put in: "1003" -> "10/03", "10032025" -> "10/03/2025". */
   function maskDate(text) {
@@ -84,24 +29,6 @@
 
   function pad(text) { text = String(text); return text.length < 2 ? "0" + text : text; }
 
-  /** The stored form of a raw input value, null when unanswered; throws TypeProblem. */
-  function coerce(question, raw) {
-    if (isBlank(raw)) return null;
-    switch (question.type) {
-      case "integer": return coerceInteger(String(raw));
-      case "decimal": return coerceDecimal(String(raw));
-      case "date": return coerceDate(String(raw));
-      case "text": return String(raw).trim();
-      case "select_one": return String(raw).trim();
-      case "select_multiple": {
-        var chosen = Array.isArray(raw) ? raw : String(raw).split(/\s+/);
-        var names = (question.choices || []).map(function (c) { return c.name; });
-        var kept = names.filter(function (name) { return chosen.indexOf(name) >= 0; });
-        return kept.length ? kept : null;
-      }
-      default: return null;
-    }
-  }
 
   // ---- shown values (mirrors survey_app/fieldwork/rendering.py shown_value) -------------------------------
 
@@ -144,30 +71,20 @@
 
   function topName(path) { return path.split(/[\[.]/)[0]; }
 
-  function collectRefs(ast, found) {
-    if (!Array.isArray(ast)) return found;
-    if (ast[0] === "ref" && typeof ast[1] === "string") {
-      if (found.indexOf(ast[1]) < 0) found.push(ast[1]);
-      return found;
-    }
-    for (var i = 1; i < ast.length; i++) collectRefs(ast[i], found);
-    return found;
-  }
-
   function escapeName(name) { return name.replace(/["\\]/g, "\\$&"); }
 
   function forEach(list, fn) { Array.prototype.forEach.call(list, fn); }
 
   // ---- the runtime ----------------------------------------------------------------------------------------
 
-  function FormRuntime(form, definition) {
+  function FormView(form, definition) {
     this.form = form;
     this.defn = definition;
+    this.today = form.getAttribute("data-today");
     this.readOnly = form.getAttribute("data-read-only") === "1";
     this.submitAttempted = form.getAttribute("data-submit-attempted") === "1";
     this.questions = {};
     this.sectionsByName = {};
-    this.refsCache = new Map();
     var self = this;
     definition.sections.forEach(function (section) {
       self.sectionsByName[section.name] = section;
@@ -185,22 +102,13 @@
     this.submitting = false;
   }
 
-  FormRuntime.prototype.refsOf = function (rule) {
-    var refs = this.refsCache.get(rule);
-    if (!refs) {
-      refs = collectRefs(rule.ast, []);
-      this.refsCache.set(rule, refs);
-    }
-    return refs;
-  };
-
   // -- reading the inputs --
 
-  FormRuntime.prototype.inputs = function (name) {
+  FormView.prototype.inputs = function (name) {
     return this.form.querySelectorAll('[name="' + escapeName(name) + '"]');
   };
 
-  FormRuntime.prototype.rawValue = function (question, name) {
+  FormView.prototype.rawValue = function (question, name) {
     var inputs = this.inputs(name);
     if (!inputs.length) return null;
     if (question.type === "select_multiple") {
@@ -216,21 +124,12 @@
     return inputs[0].value;
   };
 
-  FormRuntime.prototype.readInto = function (question, name, path, holder, state) {
-    try {
-      var value = coerce(question, this.rawValue(question, name));
-      if (value !== null) holder[question.name] = value;
-    } catch (problem) {
-      if (!(problem instanceof TypeProblem)) throw problem;
-      state.errors[path] = problem.message;
-    }
-  };
 
-  FormRuntime.prototype.rowsContainer = function (repeat) {
+  FormView.prototype.rowsContainer = function (repeat) {
     return this.form.querySelector('[data-rows-for="' + escapeName(repeat) + '"]');
   };
 
-  FormRuntime.prototype.activeRowEls = function (repeat) {
+  FormView.prototype.activeRowEls = function (repeat) {
     var container = this.rowsContainer(repeat);
     if (!container) return [];
     return Array.prototype.filter.call(container.children, function (el) {
@@ -238,179 +137,56 @@
     });
   };
 
-  FormRuntime.prototype.readRows = function (repeat, state) {
+
+  FormView.prototype.readRows = function (repeat) {
     var self = this;
     var q = this.questions[repeat];
     return this.activeRowEls(repeat).map(function (el, index) {
       var row = {};
       q.questions.forEach(function (child) {
-        if (isAnswerable(child)) {
-          self.readInto(child, repeat + "-" + index + "-" + child.name, rowPath(repeat, index, child.name), row, state);
-        }
+        if (!Engine.isAnswerable(child)) return;
+        var raw = self.rawValue(child, repeat + "-" + index + "-" + child.name);
+        if (!Engine.isBlank(raw)) row[child.name] = raw;
       });
       return row;
     });
   };
 
-  function isAnswerable(q) {
-    return ["integer", "decimal", "text", "select_one", "select_multiple", "date"].indexOf(q.type) >= 0;
-  }
-
-  // -- the evaluation pass (answers.py _Run) --
-
-  FormRuntime.prototype.lookup = function (state, name, ctx) {
-    var q = this.questions[name];
-    if (!q) return null;
-    if (q.type === "repeat") {
-      var numbers = [];
-      for (var i = 1; i <= (state.rows[name] || []).length; i++) numbers.push(i);
-      return numbers;
-    }
-    if (q.repeat) {
-      if (ctx && ctx.repeat === q.repeat) return hasOwn.call(ctx.row, name) ? ctx.row[name] : null;
-      return (state.rows[q.repeat] || []).map(function (row) { return hasOwn.call(row, name) ? row[name] : null; });
-    }
-    return hasOwn.call(state.values, name) ? state.values[name] : null;
-  };
-
-  FormRuntime.prototype.env = function (state, rule, ctx) {
-    var env = {};
-    var refs = this.refsOf(rule);
-    for (var i = 0; i < refs.length; i++) env[refs[i]] = this.lookup(state, refs[i], ctx);
-    return env;
-  };
-
-  FormRuntime.prototype.evaluate = function (state, rule, ctx, current) {
-    return root.SurveyExpr.evaluate(rule.ast, this.env(state, rule, ctx), current === undefined ? null : current);
-  };
-
-  FormRuntime.prototype.holds = function (state, rule, ctx) {
-    return !rule || root.SurveyExpr.truthy(this.evaluate(state, rule, ctx));
-  };
-
-  function store(holder, name, value) {
-    if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) {
-      delete holder[name];
-    } else {
-      holder[name] = value;
-    }
-  }
-
-  function rowCount(value) {
-    if (typeof value === "boolean" || value === null || value === undefined) return null;
-    if (typeof value === "string") {
-      if (!/^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(value)) return null;
-      value = parseFloat(value);
-    }
-    if (typeof value !== "number" || value !== value) return null;
-    return Math.trunc(Math.max(0, Math.min(500, value)));
-  }
-
-  /** One full pass: read, evaluate in order, check. Adjusts repeat rows to their counts on the way. */
-  FormRuntime.prototype.run = function (submit) {
-    var self = this;
-    var state = { values: {}, rows: {}, errors: {}, missing: new Set(), relevant: new Set() };
+  /** The answers as typed (raw: the engine coerces them), repeat rows as the page holds them. */
+  FormView.prototype.readAnswers = function () {
+    var self = this, answers = {};
     Object.keys(this.questions).forEach(function (name) {
       var q = self.questions[name];
       if (q.repeat) return;
-      if (q.type === "repeat") state.rows[name] = self.readRows(name, state);
-      else if (isAnswerable(q)) self.readInto(q, name, name, state.values, state);
-    });
-    this.defn.evaluation_order.forEach(function (name) {
-      if (hasOwn.call(self.sectionsByName, name)) {
-        if (self.holds(state, self.sectionsByName[name].relevant, null)) state.relevant.add(name);
-        return;
-      }
-      var q = self.questions[name];
-      if (q.repeat) self.evaluateColumn(state, q);
-      else if (q.type === "repeat") self.evaluateRepeat(state, q);
-      else self.evaluateSingle(state, q);
-    });
-    this.check(state, submit);
-    return state;
-  };
-
-  FormRuntime.prototype.evaluateSingle = function (state, q) {
-    if (state.relevant.has(q.section) && this.holds(state, q.relevant, null)) {
-      state.relevant.add(q.name);
-      if (q.type === "calculate") store(state.values, q.name, this.evaluate(state, q.calculation, null));
-    } else {
-      delete state.values[q.name];
-    }
-  };
-
-  FormRuntime.prototype.evaluateRepeat = function (state, q) {
-    if (!(state.relevant.has(q.section) && this.holds(state, q.relevant, null))) {
-      delete state.rows[q.name];
-      return;
-    }
-    state.relevant.add(q.name);
-    if (q.repeat_count) {
-      var count = rowCount(this.evaluate(state, q.repeat_count, null));
-      if (count !== null && count !== (state.rows[q.name] || []).length) {
-        this.setRowCount(q.name, count);
-        forEach(Object.keys(state.errors), function (path) {
-          if (topName(path) === q.name) delete state.errors[path];
-        });
-        state.rows[q.name] = this.readRows(q.name, state);
-      }
-    }
-  };
-
-  FormRuntime.prototype.evaluateColumn = function (state, child) {
-    var self = this;
-    var repeat = child.repeat;
-    (state.rows[repeat] || []).forEach(function (row, index) {
-      var ctx = { repeat: repeat, row: row };
-      if (state.relevant.has(repeat) && self.holds(state, child.relevant, ctx)) {
-        state.relevant.add(rowPath(repeat, index, child.name));
-        if (child.type === "calculate") store(row, child.name, self.evaluate(state, child.calculation, ctx));
-      } else {
-        delete row[child.name];
+      if (q.type === "repeat") {
+        if (self.rowsContainer(name)) answers[name] = self.readRows(name);
+      } else if (Engine.isAnswerable(q)) {
+        var raw = self.rawValue(q, name);
+        if (!Engine.isBlank(raw)) answers[name] = raw;
       }
     });
+    return answers;
   };
 
-  FormRuntime.prototype.check = function (state, submit) {
-    var self = this;
-    Object.keys(this.questions).forEach(function (name) {
-      var q = self.questions[name];
-      if (!isAnswerable(q)) return;
-      if (!q.repeat) {
-        self.checkOne(state, q, state.values, name, null, submit);
-        return;
-      }
-      (state.rows[q.repeat] || []).forEach(function (row, index) {
-        self.checkOne(state, q, row, rowPath(q.repeat, index, name), { repeat: q.repeat, row: row }, submit);
+  /** One engine run over the page's answers; repeat rows follow their counts (then the engine runs again). */
+  FormView.prototype.run = function (submit) {
+    for (var pass = 0; ; pass++) {
+      var state = Engine.run(this.defn, this.readAnswers(), { today: this.today, submit: submit });
+      var changed = false;
+      var self = this;
+      Object.keys(state.rows).forEach(function (repeat) {
+        if (self.questions[repeat].repeat_count && self.activeRowEls(repeat).length !== state.rows[repeat].length) {
+          self.setRowCount(repeat, state.rows[repeat].length);
+          changed = true;
+        }
       });
-    });
-    // Only errors of questions that apply count (a type error in a skipped question does not).
-    Object.keys(state.errors).forEach(function (path) {
-      var applies = state.relevant.has(path) || (path.indexOf(".") < 0 && state.relevant.has(topName(path)));
-      if (!applies) delete state.errors[path];
-    });
-  };
-
-  FormRuntime.prototype.checkOne = function (state, q, holder, path, ctx, submit) {
-    if (!state.relevant.has(path) || hasOwn.call(state.errors, path)) return;
-    var value = hasOwn.call(holder, q.name) ? holder[q.name] : null;
-    if (value === null) {
-      var required = q.required === true || (q.required && typeof q.required === "object" &&
-        this.holds(state, q.required, ctx));
-      if (submit && required) {
-        state.errors[path] = q.required_message;
-        state.missing.add(path);
-      }
-      return;
-    }
-    if (q.constraint && !root.SurveyExpr.truthy(this.evaluate(state, q.constraint, ctx, value))) {
-      state.errors[path] = q.constraint_message;
+      if (!changed || pass > 2) return state;
     }
   };
 
   // -- repeat rows in the page --
 
-  FormRuntime.prototype.renameRow = function (el, repeat, oldIndex, newIndex) {
+  FormView.prototype.renameRow = function (el, repeat, oldIndex, newIndex) {
     var oldPrefix = repeat + "-" + oldIndex + "-";
     var newPrefix = repeat + "-" + newIndex + "-";
     var elements = [el].concat(Array.prototype.slice.call(el.querySelectorAll("[id], [name], [for]")));
@@ -426,20 +202,20 @@
     if (number) number.textContent = String(Number(newIndex) + 1);
   };
 
-  FormRuntime.prototype.newRow = function (repeat, index) {
+  FormView.prototype.newRow = function (repeat, index) {
     var template = this.form.querySelector('template[data-row-template="' + escapeName(repeat) + '"]');
     var el = template.content.firstElementChild.cloneNode(true);
     this.renameRow(el, repeat, "__index__", index);
     var self = this;
     (this.questions[repeat].questions || []).forEach(function (child) {
-      if (child.default !== null && child.default !== undefined && isAnswerable(child)) {
+      if (child.default !== null && child.default !== undefined && Engine.isAnswerable(child)) {
         self.setInputValue(el, repeat + "-" + index + "-" + child.name, child.default);
       }
     });
     return el;
   };
 
-  FormRuntime.prototype.setInputValue = function (scope, name, value) {
+  FormView.prototype.setInputValue = function (scope, name, value) {
     var values = Array.isArray(value) ? value.map(String) : String(value).split(/\s+/);
     forEach(scope.querySelectorAll('[name="' + escapeName(name) + '"]'), function (input) {
       if (input.type === "radio" || input.type === "checkbox") input.checked = values.indexOf(input.value) >= 0;
@@ -453,7 +229,7 @@
   }
 
   /** Exactly `count` active rows: surplus rows are kept (hidden, not posted) in case the count grows again. */
-  FormRuntime.prototype.setRowCount = function (repeat, count) {
+  FormView.prototype.setRowCount = function (repeat, count) {
     var container = this.rowsContainer(repeat);
     if (!container) return;
     var all = Array.prototype.filter.call(container.children, function (el) {
@@ -464,18 +240,19 @@
     this.structureChanged = true;
   };
 
-  FormRuntime.prototype.addRow = function (repeat) {
+  FormView.prototype.addRow = function (repeat) {
     var container = this.rowsContainer(repeat);
     var active = this.activeRowEls(repeat);
     forEach(container.querySelectorAll(".row-surplus"), function (el) { el.remove(); });
     var el = this.newRow(repeat, active.length);
     container.appendChild(el);
+    this.dirty = true;
     this.update();
     var first = el.querySelector("input:not([type=hidden]), select, textarea");
     if (first) first.focus();
   };
 
-  FormRuntime.prototype.removeRow = function (rowEl) {
+  FormView.prototype.removeRow = function (rowEl) {
     var repeat = rowEl.parentElement.getAttribute("data-rows-for");
     var filled = Array.prototype.some.call(rowEl.querySelectorAll("input, select, textarea"), function (input) {
       if (input.type === "hidden") return false;
@@ -483,6 +260,7 @@
     });
     if (filled && !root.confirm("Xóa dòng này và các câu trả lời của nó?")) return;
     rowEl.remove();
+    this.dirty = true;
     var self = this;
     this.activeRowEls(repeat).forEach(function (el, index) {
       self.renameRow(el, repeat, el.getAttribute("data-row"), index);
@@ -492,16 +270,16 @@
 
   // -- showing the state --
 
-  FormRuntime.prototype.update = function () {
+  FormView.prototype.update = function () {
     this.structureChanged = false;
     this.state = this.run(this.submitAttempted);
     this.render(this.state);
     if (this.clientErrorReason) this.showClientErrors(this.clientErrorReason); // keep the count up to date
-    this.scheduleBackup();
+    if (this.dirty && !this.readOnly) this.emit("survey:change", { answers: this.readAnswers(), position: this.position() });
     return this.state;
   };
 
-  FormRuntime.prototype.render = function (state) {
+  FormView.prototype.render = function (state) {
     var self = this;
     this.sectionEls.forEach(function (el) {
       el.classList.toggle("section-skipped", !state.relevant.has(el.getAttribute("data-section")));
@@ -511,7 +289,7 @@
       el.hidden = !state.relevant.has(path);
       var calc = el.querySelector(":scope > [data-calc]");
       if (calc) {
-        calc.textContent = shownValue(self.lookup(state, el.getAttribute("data-q"), self.rowContext(state, el))) || "—";
+        calc.textContent = shownValue(state.lookup(el.getAttribute("data-q"), self.rowContext(state, el))) || "—";
       }
       self.showError(el, self.shownError(state, path));
       var clear = el.querySelector("[data-clear-choice]");
@@ -535,29 +313,29 @@
       if (empty) empty.hidden = self.activeRowEls(el.getAttribute("data-repeat")).length > 0;
     });
     forEach(this.form.querySelectorAll("span.ref[data-ref]"), function (span) {
-      span.textContent = shownValue(self.lookup(state, span.getAttribute("data-ref"), self.rowContext(state, span)));
+      span.textContent = shownValue(state.lookup(span.getAttribute("data-ref"), self.rowContext(state, span)));
     });
     this.showSection(this.current, false);
   };
 
   /** The error shown at a path: a missing answer only once its section has been seen. */
-  FormRuntime.prototype.shownError = function (state, path) {
+  FormView.prototype.shownError = function (state, path) {
     if (!state.missing.has(path) || this.isVisited(this.sectionIndexOf(path))) return state.errors[path];
     return undefined;
   };
 
-  FormRuntime.prototype.isVisited = function (index) {
+  FormView.prototype.isVisited = function (index) {
     return index >= 0 && this.visited.has(this.sectionEls[index].getAttribute("data-section"));
   };
 
-  FormRuntime.prototype.markVisited = function (index) {
+  FormView.prototype.markVisited = function (index) {
     if (!this.sectionEls[index] || this.isVisited(index)) return;
     this.visited.add(this.sectionEls[index].getAttribute("data-section"));
     if (this.state) this.render(this.state); // its missing answers show from now on
   };
 
   /** After a submit attempt, one mark per section: its errors, "chưa xem" when not yet shown, or done. */
-  FormRuntime.prototype.renderMarks = function (state) {
+  FormView.prototype.renderMarks = function (state) {
     var marks = this.form.querySelector("[data-section-marks]");
     if (!marks) return;
     marks.hidden = !this.submitAttempted;
@@ -580,7 +358,7 @@
     });
   };
 
-  FormRuntime.prototype.pathOf = function (el) {
+  FormView.prototype.pathOf = function (el) {
     var name = el.getAttribute("data-q");
     var rowEl = el.closest(".repeat-row");
     if (!rowEl || rowEl === el) return name;
@@ -588,7 +366,7 @@
     return rowPath(repeat, rowEl.getAttribute("data-row"), name);
   };
 
-  FormRuntime.prototype.rowContext = function (state, el) {
+  FormView.prototype.rowContext = function (state, el) {
     var rowEl = el.closest(".repeat-row");
     if (!rowEl || !rowEl.parentElement) return null;
     var repeat = rowEl.parentElement.getAttribute("data-rows-for");
@@ -596,7 +374,7 @@
     return row ? { repeat: repeat, row: row } : null;
   };
 
-  FormRuntime.prototype.showError = function (el, message) {
+  FormView.prototype.showError = function (el, message) {
     var line = el.querySelector(":scope > [data-error]");
     if (!line) return;
     if (!message && el.hasAttribute("data-server-error") && !el.hasAttribute("data-touched")) {
@@ -609,13 +387,13 @@
 
   // -- sections, one per screen --
 
-  FormRuntime.prototype.relevantSectionIndexes = function () {
+  FormView.prototype.relevantSectionIndexes = function () {
     var list = [];
     this.sectionEls.forEach(function (el, i) { if (!el.classList.contains("section-skipped")) list.push(i); });
     return list;
   };
 
-  FormRuntime.prototype.showSection = function (index, scroll) {
+  FormView.prototype.showSection = function (index, scroll) {
     var relevant = this.relevantSectionIndexes();
     if (!relevant.length) return;
     if (relevant.indexOf(index) < 0) {
@@ -644,7 +422,7 @@
     if (scroll) this.form.scrollIntoView({ block: "start" });
   };
 
-  FormRuntime.prototype.move = function (step) {
+  FormView.prototype.move = function (step) {
     var relevant = this.relevantSectionIndexes();
     var position = relevant.indexOf(this.current);
     if (step > 0) {
@@ -660,7 +438,7 @@
     this.showSection(target, true);
   };
 
-  FormRuntime.prototype.sectionIndexOf = function (path) {
+  FormView.prototype.sectionIndexOf = function (path) {
     var q = this.questions[topName(path)];
     var name = q ? q.section : null;
     for (var i = 0; i < this.sectionEls.length; i++) {
@@ -669,12 +447,12 @@
     return -1;
   };
 
-  FormRuntime.prototype.errorsIn = function (sectionIndex, errors) {
+  FormView.prototype.errorsIn = function (sectionIndex, errors) {
     var self = this;
     return Object.keys(errors).filter(function (path) { return self.sectionIndexOf(path) === sectionIndex; });
   };
 
-  FormRuntime.prototype.focusPath = function (path) {
+  FormView.prototype.focusPath = function (path) {
     var index = this.sectionIndexOf(path);
     if (index >= 0) this.showSection(index, false);
     var el = document.getElementById(domId(path));
@@ -685,7 +463,7 @@
   };
 
   /** The message above the save buttons after a refused move or save ("next", "draft", "submit" or null). */
-  FormRuntime.prototype.showClientErrors = function (reason) {
+  FormView.prototype.showClientErrors = function (reason) {
     var box = this.form.querySelector("[data-client-errors]");
     if (!box) return;
     this.clientErrorReason = reason;
@@ -716,16 +494,16 @@
     if (!count) this.clientErrorReason = null;
   };
 
-  FormRuntime.prototype.gotoSection = function (name) {
+  FormView.prototype.gotoSection = function (name) {
     var index = this.sectionEls.findIndex(function (el) { return el.getAttribute("data-section") === name; });
     if (index >= 0) this.showSection(index, true);
   };
 
   /** "Bỏ chọn": an optional single choice back to unanswered. */
-  FormRuntime.prototype.clearChoice = function (el) {
+  FormView.prototype.clearChoice = function (el) {
     forEach(el.querySelectorAll("input[type=radio]"), function (input) { input.checked = false; });
     el.setAttribute("data-touched", "1");
-    this.backupEnabled = true;
+    this.dirty = true;
     this.update();
     var first = el.querySelector("input[type=radio]:not([disabled])");
     if (first) first.focus();
@@ -733,7 +511,7 @@
 
   // -- saving --
 
-  FormRuntime.prototype.onSubmit = function (event) {
+  FormView.prototype.onSubmit = function (event) {
     if (this.submitting || this.readOnly) {
       event.preventDefault();
       return;
@@ -758,10 +536,10 @@
       return;
     }
     this.submitting = true;
-    this.writeBackup();
+    this.emit("survey:submit", { action: action, answers: this.readAnswers() });
   };
 
-  FormRuntime.prototype.firstInOrder = function (paths) {
+  FormView.prototype.firstInOrder = function (paths) {
     var self = this;
     var ordered = paths.slice().sort(function (a, b) {
       var ea = document.getElementById(domId(a)), eb = document.getElementById(domId(b));
@@ -771,121 +549,66 @@
     return ordered[0];
   };
 
-  // -- local backup --
+  // -- answers in, answers out --
 
-  FormRuntime.prototype.uuidInput = function () { return this.form.querySelector('[data-meta="uuid"]'); };
+  FormView.prototype.uuidInput = function () { return this.form.querySelector('[data-meta="uuid"]'); };
 
-  FormRuntime.prototype.backupKey = function () { return BACKUP_PREFIX + this.uuidInput().value; };
+  function shownInput(question, value) {
+    if (question.type === "date" && typeof value === "string") {
+      var iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+      if (iso) return iso[3] + "/" + iso[2] + "/" + iso[1];
+    }
+    return value;
+  }
 
-  FormRuntime.prototype.pendingKey = function () {
-    return PENDING_PREFIX + this.form.getAttribute("data-round") + "/" + this.form.getAttribute("data-household");
-  };
-
-  FormRuntime.prototype.snapshot = function () {
-    var fields = {};
-    forEach(this.form.querySelectorAll("input[name], select[name], textarea[name]"), function (input) {
-      if (input.name === "csrf_token" || input.getAttribute("data-meta") === "uuid" || input.type === "submit") return;
-      if (input.closest(".row-surplus") || input.closest("template")) return;
-      if (!hasOwn.call(fields, input.name)) fields[input.name] = [];
-      if (input.type === "radio" || input.type === "checkbox") {
-        if (input.checked) fields[input.name].push(input.value);
-      } else if (input.tagName === "SELECT" && input.multiple) {
-        forEach(input.selectedOptions, function (option) { fields[input.name].push(option.value); });
-      } else {
-        fields[input.name].push(input.value);
-      }
-    });
-    var rows = {};
+  /** Writes answers (raw or cleaned) into the inputs: rows first, then every answer; unanswered ones cleared. */
+  FormView.prototype.setAnswers = function (answers) {
     var self = this;
+    answers = answers || {};
     Object.keys(this.questions).forEach(function (name) {
-      if (self.questions[name].type === "repeat") rows[name] = self.activeRowEls(name).length;
-    });
-    return { fields: fields, rows: rows };
-  };
-
-  FormRuntime.prototype.scheduleBackup = function () {
-    if (this.readOnly || !this.backupEnabled) return;
-    var self = this;
-    clearTimeout(this.backupTimer);
-    this.backupTimer = setTimeout(function () { self.writeBackup(); }, 300);
-  };
-
-  FormRuntime.prototype.writeBackup = function () {
-    if (this.readOnly || !this.backupEnabled) return;
-    var data = this.snapshot();
-    data.base = this.form.getAttribute("data-base-version");
-    data.savedAt = Date.now();
-    data.section = this.sectionEls[this.current] ? this.sectionEls[this.current].getAttribute("data-section") : "";
-    try {
-      root.localStorage.setItem(this.backupKey(), JSON.stringify(data));
-      if (this.form.getAttribute("data-has-submission") !== "1") {
-        root.localStorage.setItem(this.pendingKey(), this.uuidInput().value);
+      var q = self.questions[name];
+      if (q.repeat) return;
+      if (q.type === "repeat") {
+        var rows = Array.isArray(answers[name]) ? answers[name] : [];
+        if (!self.rowsContainer(name)) return;
+        self.setRowCount(name, rows.length);
+        rows.forEach(function (row, index) {
+          (q.questions || []).forEach(function (child) {
+            if (Engine.isAnswerable(child)) {
+              var value = row && typeof row === "object" ? row[child.name] : null;
+              self.setInputValue(self.form, rowFieldName(name, index, child.name), shownInput(child, value));
+            }
+          });
+        });
+      } else if (Engine.isAnswerable(q)) {
+        self.setInputValue(self.form, name, shownInput(q, answers[name]));
       }
-    } catch (e) { /* storage full or disabled: the form still works, only without the backup */ }
+    });
+    this.update();
   };
 
-  FormRuntime.prototype.restoreBackup = function () {
-    var storage;
-    try { storage = root.localStorage; } catch (e) { return false; }
-    if (!storage || this.readOnly) return false;
-    if (this.form.getAttribute("data-has-submission") !== "1") {
-      // Not saved yet on the server: reuse the UUID this device made the first time the form was opened.
-      var pending = storage.getItem(this.pendingKey());
-      if (pending && storage.getItem(BACKUP_PREFIX + pending)) {
-        this.uuidInput().value = pending;
-        this.form.setAttribute("data-uuid", pending);
-      }
-    }
-    var text = storage.getItem(this.backupKey());
-    if (!text) return false;
-    var data;
-    try { data = JSON.parse(text); } catch (e) { storage.removeItem(this.backupKey()); return false; }
-    if (!data || data.base !== this.form.getAttribute("data-base-version")) {
-      storage.removeItem(this.backupKey()); // the server has a newer save than this backup
-      return false;
-    }
-    var before = JSON.stringify(this.snapshot());
-    var self = this;
-    Object.keys(data.rows || {}).forEach(function (repeat) {
-      if (self.questions[repeat]) self.setRowCount(repeat, data.rows[repeat]);
-    });
-    Object.keys(data.fields || {}).forEach(function (name) {
-      var values = data.fields[name];
-      forEach(self.inputs(name), function (input) {
-        if (input.closest("template")) return;
-        if (input.type === "radio" || input.type === "checkbox") input.checked = values.indexOf(input.value) >= 0;
-        else if (input.tagName === "SELECT" && input.multiple) {
-          forEach(input.options, function (option) { option.selected = values.indexOf(option.value) >= 0; });
-        } else input.value = values[0] === undefined ? "" : values[0];
-      });
-    });
-    if (JSON.stringify(this.snapshot()) === before) return true;
-    var index = this.sectionEls.findIndex(function (el) { return el.getAttribute("data-section") === data.section; });
-    if (index >= 0 && this.form.getAttribute("data-start-error") !== "1") this.current = index;
-    var notice = document.querySelector("[data-restore-notice]");
-    if (notice) {
-      var when = new Date(data.savedAt);
-      notice.querySelector("[data-restore-text]").textContent =
-        "Đã khôi phục các câu trả lời chưa lưu trên máy này (nhập lúc " + pad(when.getHours()) + ":" +
-        pad(when.getMinutes()) + " ngày " + pad(when.getDate()) + "/" + pad(when.getMonth() + 1) + "). " +
-        "Hãy bấm “Lưu nháp” hoặc “Gửi phiếu” để lưu lên máy chủ.";
-      notice.hidden = false;
-    }
-    return true;
+  function rowFieldName(repeat, index, child) { return repeat + "-" + index + "-" + child; }
+
+  /** The answers to send (irrelevant ones dropped, calculations computed), as the server will store them. */
+  FormView.prototype.answersToSend = function () { return this.run(false).answers; };
+
+  FormView.prototype.position = function () {
+    return this.sectionEls[this.current] ? this.sectionEls[this.current].getAttribute("data-section") : "";
   };
 
-  FormRuntime.prototype.discardBackup = function () {
-    try {
-      root.localStorage.removeItem(this.backupKey());
-      root.localStorage.removeItem(this.pendingKey());
-    } catch (e) { /* nothing to remove */ }
-    this.backupEnabled = false;
-    root.location.reload();
+  FormView.prototype.goToPosition = function (name) {
+    var index = this.sectionEls.findIndex(function (el) { return el.getAttribute("data-section") === name; });
+    if (index >= 0) this.current = index;
   };
+
+  FormView.prototype.emit = function (type, detail) {
+    this.form.dispatchEvent(new CustomEvent(type, { detail: detail }));
+  };
+
 
   // -- wiring --
 
-  FormRuntime.prototype.start = function () {
+  FormView.prototype.start = function () {
     var self = this;
     var form = this.form;
     document.documentElement.classList.add("js");
@@ -895,13 +618,12 @@
       if (line && line.textContent.trim()) el.setAttribute("data-server-error", line.textContent.trim());
     });
     // Where the page opens: the first section with a server error, else where the draft stopped, else where
-    // this device's unsaved backup was.
+    // this device's draft was (applied later by the page: IndexedDB answers asynchronously).
     var start = form.getAttribute("data-start-section");
     if (start) {
       var index = this.sectionEls.findIndex(function (el) { return el.getAttribute("data-section") === start; });
       if (index >= 0) this.current = index;
     }
-    this.backupEnabled = this.restoreBackup();
     this.update();
     var listed = Array.prototype.map.call(document.querySelectorAll("[data-goto]"), function (link) {
       return link.getAttribute("data-goto");
@@ -914,7 +636,7 @@
       }
       var q = event.target.closest && event.target.closest(".q");
       if (q) q.setAttribute("data-touched", "1");
-      self.backupEnabled = true;
+      self.dirty = true;
       self.update();
     };
     form.addEventListener("input", onChange);
@@ -947,38 +669,7 @@
         self.focusPath(link.getAttribute("data-goto"));
       });
     });
-    var discard = document.querySelector("[data-discard-backup]");
-    if (discard) discard.addEventListener("click", function () { self.discardBackup(); });
-    root.addEventListener("pagehide", function () { if (!self.submitting) self.writeBackup(); });
   };
 
-  /** After a successful save the home page names the submission: its local backup is no longer needed. */
-  function clearSavedBackup() {
-    var marker = document.getElementById("saved-submission");
-    if (!marker) return;
-    var uuid = marker.getAttribute("data-uuid");
-    try {
-      var storage = root.localStorage;
-      storage.removeItem(BACKUP_PREFIX + uuid);
-      for (var i = storage.length - 1; i >= 0; i--) {
-        var key = storage.key(i);
-        if (key && key.indexOf(PENDING_PREFIX) === 0 && storage.getItem(key) === uuid) storage.removeItem(key);
-      }
-    } catch (e) { /* storage unavailable: nothing was backed up */ }
-  }
-
-  function init() {
-    clearSavedBackup();
-    var form = document.getElementById("questionnaire");
-    var source = document.getElementById("form-definition");
-    if (!form || !source || !root.SurveyExpr) return null;
-    var runtime = new FormRuntime(form, JSON.parse(source.textContent));
-    runtime.start();
-    root.surveyForm = runtime;
-    return runtime;
-  }
-
-  root.SurveyFormRuntime = { FormRuntime: FormRuntime, coerce: coerce, shownValue: shownValue, domId: domId };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  root.SurveyFormView = { FormView: FormView, shownValue: shownValue, domId: domId, maskDate: maskDate };
 })(window);
