@@ -54,8 +54,8 @@ def area_labels(session: Session, areas: Iterable[Placed]) -> dict[int, str]:
             break
         for area_id in deeper:
             depth[area_id] += 1
-    for area_id in _clashing(labels):
-        labels[area_id] = _label(shown[area_id].name, [names.get(a, "") for a in ancestry[area_id][:depth[area_id]]]
+    for area_id in _clashing(labels):  # namesakes under one parent: the parent and the (unique) code
+        labels[area_id] = _label(shown[area_id].name, [names.get(a, "") for a in ancestry[area_id][:1]]
                                  + [shown[area_id].code])
     return labels
 
