@@ -28,7 +28,7 @@ def open_form(client, url=FORM_URL):
 def post_form(client, answers, *, action="draft", url=FORM_URL, extra=()):
     html, submission_uuid = open_form(client, url)
     data = MultiDict([("csrf_token", csrf_from(html)), ("submission-uuid", submission_uuid),
-                      ("submission-started", "2025-03-10T08:00:00+07:00"), ("submission-form-version", "2024.2"),
+                      ("submission-started", "2025-03-10T08:00:00+07:00"), ("submission-form-version", "2024.3"),
                       ("submission-action", action)] + form_post(answers) + list(extra))
     return client.post(url, data=data), submission_uuid
 

@@ -12,12 +12,8 @@ from ..access import household_in_scope_or_404, permission_required
 from ..areas import area_labels
 from ..core.answer_paths import answer_path
 from ..core.answers import path_label, path_section
-<<<<<<< HEAD
 from ..core.clock import iso, utc_now, vietnam_today
-=======
-from ..core.clock import iso, utc_now
 from ..core.questionnaire import register_answers
->>>>>>> register
 from ..core.review_states import EDITABLE_STATES, STATES
 from ..errors import NotFound
 from ..extensions import db
