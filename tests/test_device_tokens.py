@@ -13,6 +13,7 @@ from survey_app.models import ApiToken
 from tests.conftest import csrf_token, login
 from tests.support.review import small_round
 from tests.support.sync import PACKAGE, SUBMISSIONS, bearer, body
+from tests.test_api_openapi import assert_matches
 
 REGISTER = "/api/v1/device/register"
 
@@ -26,6 +27,7 @@ def registered(app, client, session, world):
     response = client.post(REGISTER, json={"label": "  Máy tính bảng   số 3 "},
                            headers={"X-CSRFToken": csrf_token(client)})
     assert response.status_code == 201, response.get_json()
+    assert_matches(response, "/device/register", "post")
     return response.get_json()
 
 

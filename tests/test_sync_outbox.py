@@ -12,6 +12,7 @@ from survey_app.surveys.rounds import set_round_open
 from tests.support.review import small_round
 from tests.support.surveys import new_uuid
 from tests.support.sync import SUBMISSIONS, bearer, body, returned_submission
+from tests.test_api_openapi import assert_matches
 
 
 @pytest.fixture
@@ -38,6 +39,7 @@ def test_a_household_created_offline_gets_the_next_register_code_with_its_submis
     sent = body(None, new_household=new_household())
     response = client.post(SUBMISSIONS, json=sent, headers=enumerator)
     assert response.status_code == 201, response.get_json()
+    assert_matches(response, "/submissions", "post")
     data = response.get_json()
     assert data["new_household"] == {"client_uuid": sent["new_household"]["client_uuid"], "code": "V1-001",
                                      "created": True}

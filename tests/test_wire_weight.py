@@ -19,6 +19,7 @@ from tests.conftest import login
 from tests.support.fieldwork import ROUND_CODE
 from tests.support.review import send, small_round
 from tests.support.sync import PACKAGE, bearer, returned_submission
+from tests.test_api_openapi import assert_matches
 
 BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # what Chromium sends
 GZIP = {"Accept-Encoding": "gzip"}
@@ -84,6 +85,7 @@ def test_the_definition_is_sent_once_per_version(client, session, world):
     url = f"/api/v1/questionnaires/{survey_round.questionnaire_version_id}/definition"
     first = client.get(url, headers=headers)
     assert first.status_code == 200 and first.headers["Cache-Control"] == IMMUTABLE
+    assert_matches(first, "/questionnaires/{version_id}/definition")
     data = first.get_json()
     rounds = client.get("/api/v1/rounds", headers=headers).get_json()["items"]
     assert data["definition"] == rounds[0]["definition"] and data["version"] == "1"
