@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from survey_app.api.submissions import MAX_SUBMISSION_BYTES
 from survey_app.models import AuditEntry, Household, Submission, SubmissionVersion
 from survey_app.submissions import correct
 from survey_app.surveys.rounds import set_round_open
@@ -198,9 +199,10 @@ def test_a_wrong_round_is_a_404_and_a_closed_round_a_403(client, session, world,
     assert problem["message"] == "Đợt khảo sát R2023 đã đóng, không nhận phiếu mới hay sửa phiếu."
 
 
-def test_an_oversized_body_is_a_413_naming_the_limit(app, client, enumerator):
-    limit = app.config.get("MAX_SUBMISSION_BYTES", 1024 * 1024)
-    huge = body(answers={"so_nguoi": 4, "co_vay": "khong", "ghi_chu": "x" * (limit + 10)})
+def test_an_oversized_body_is_a_413_naming_the_limit(app, client, enumerator, monkeypatch):
+    assert MAX_SUBMISSION_BYTES == 16 * 1024 * 1024 and "MAX_SUBMISSION_BYTES" not in app.config  # the default
+    monkeypatch.setitem(app.config, "MAX_SUBMISSION_BYTES", 64 * 1024)
+    huge = body(answers={"so_nguoi": 4, "co_vay": "khong", "ghi_chu": "x" * (64 * 1024)})
     problem = refusal(client.post(SUBMISSIONS, json=huge, headers=enumerator), 413)
     assert problem["code"] == "too_large" and problem["message"].startswith("Phiếu gửi lên quá lớn")
-    assert "1.048.576 byte" in problem["message"]
+    assert "tối đa 65.536 byte" in problem["message"] and problem["errors"] == {"body": "Tối đa 65.536 byte"}
