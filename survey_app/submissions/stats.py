@@ -79,7 +79,7 @@ def commune_of(session: Session, submission: Submission) -> int | None:
     return village.parent_id if village is not None else None
 
 
-_READ_IN = "income_summaries_read_in"  # session.info: the keys of summaries read afresh, and the transaction
+_READ_IN = "income_summaries_read_in"  # session.info: (the transaction, the summaries it read afresh by key)
 
 
 def _transaction(session: Session):
@@ -91,9 +91,10 @@ def _read_in_this_transaction(session: Session, key: tuple[int, int]) -> IncomeS
     """The summary ``peer_median`` read afresh in this very transaction, on SQLite (where the writer holds the
     database's only write lock, so nobody changed it since): a second SELECT would read the same row."""
     seen = session.info.get(_READ_IN)
-    if seen is None or seen[0] is not _transaction(session) or key not in seen[1]:
+    if seen is None or seen[0] is not _transaction(session):
         return None
-    return session.get(IncomeSummary, key)
+    summary = seen[1].get(key)
+    return summary if summary is not None and summary in session else None
 
 
 def summary_for_update(session: Session, round_id: int, commune_id: int) -> IncomeSummary:
@@ -120,8 +121,9 @@ def peer_median(session: Session, submission: Submission) -> tuple[int, float | 
         summary = session.get(IncomeSummary, key, populate_existing=True)
         seen = session.info.get(_READ_IN)
         if seen is None or seen[0] is not _transaction(session):
-            seen = session.info[_READ_IN] = (_transaction(session), set())
-        seen[1].add(key)
+            seen = session.info[_READ_IN] = (_transaction(session), {})
+        if summary is not None:  # held here: the session's identity map keeps only weak references
+            seen[1][key] = summary
     else:
         summary = session.get(IncomeSummary, key)
     if summary is None:
