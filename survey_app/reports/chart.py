@@ -16,13 +16,14 @@ from survey_app.core.formatting import DEFAULT_PERCENT_RULE, PercentRule, format
 from survey_app.reports.rollup import AreaFigures
 
 FONT = "DejaVu Sans, Noto Sans, Arial, sans-serif"
-FONT_SIZE = 13
-LINE = 16  # line height of a wrapped label
-LABEL_WIDTH = 330  # the label column, labels start at LABEL_PAD and end LABEL_GAP before the bars
+FONT_SIZE = 14
+LINE = 17  # line height of a wrapped label
+LABEL_WIDTH = 300  # the label column, labels start at LABEL_PAD and end LABEL_GAP before the bars
 LABEL_PAD = 4
 LABEL_GAP = 10
-BAR_WIDTH = 380
-VALUE_WIDTH = 90  # room right of the bars for "100,0%"
+BAR_WIDTH = 330
+VALUE_WIDTH = 70  # room right of the bars for "100,0%"
+# 700 units wide: drawn at about its own size in a tablet's card (768 px) and on an A4 page
 ROW = 34  # a one-line row
 TOP = 24
 BOTTOM = 26
@@ -105,8 +106,8 @@ def outcome_chart(figures: AreaFigures, title: str, rule: PercentRule = DEFAULT_
         parts.append(f'<rect x="{LABEL_WIDTH}" y="{middle - 9:.1f}" width="{bar:.1f}" height="18" '
                      f'fill="{colour}" rx="2"/>')
         value = format_percent(outcome.count, outcome.population, *rule)
-        value_x = min(LABEL_WIDTH + bar + 5, width - text_width(value, 12) - 2)
-        parts.append(f'<text x="{value_x:.1f}" y="{middle + 5:.1f}" font-size="12" fill="#1f2933">'
+        value_x = min(LABEL_WIDTH + bar + 5, width - text_width(value, 13) - 2)
+        parts.append(f'<text x="{value_x:.1f}" y="{middle + 5:.1f}" font-size="13" fill="#1f2933">'
                      f"{escape(value)}</text>")
         if outcome.target is not None:
             x = LABEL_WIDTH + BAR_WIDTH * min(outcome.target.percent, 100) / 100

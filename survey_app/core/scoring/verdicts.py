@@ -3,7 +3,8 @@
 "Đạt / Không đạt" reads well for a good thing ("Đạt — Có ti vi") and backwards for a bad one: "Đạt — Thiếu hụt dinh
 dưỡng" means the household *is* deprived, "Hộ nghèo … Đạt" means it is counted poor. So the words follow the label:
 
-- a deprivation indicator (label starting "Thiếu hụt …") is "Thiếu hụt" / "Không thiếu hụt";
+- a deprivation indicator (label starting "Thiếu hụt …") is "Thiếu hụt" / "Không thiếu hụt"; but a condition on
+  few deprivations ("Thiếu hụt dưới 3 chỉ số") is "Đúng" / "Không đúng": "Thiếu hụt" would read as its opposite;
 - an outcome naming a household category ("Hộ nghèo …", "Hộ cận nghèo …", "Hộ có mức sống trung bình …") is
   "Thuộc diện hộ nghèo" / "Không thuộc diện";
 - anything else is "Đạt" / "Không đạt".
@@ -18,15 +19,19 @@ import re
 MET_WORD, NOT_MET_WORD, UNKNOWN_WORD = "Đạt", "Không đạt", "Chưa xác định"
 DEPRIVED_WORD, NOT_DEPRIVED_WORD = "Thiếu hụt", "Không thiếu hụt"
 NOT_IN_CATEGORY_WORD = "Không thuộc diện"
+TRUE_WORD, NOT_TRUE_WORD = "Đúng", "Không đúng"
 NOT_IN_POPULATION_WORD = "Không thuộc đối tượng"
 
 _DEPRIVATION = re.compile(r"^\s*thiếu hụt\b", re.IGNORECASE)
+_FEW_DEPRIVATIONS = re.compile(r"^\s*thiếu hụt (dưới|không quá|ít hơn)\b", re.IGNORECASE)
 # "Hộ nghèo (tính tạm theo …)" -> "hộ nghèo": the category, without its parenthesised note
 _CATEGORY = re.compile(r"^\s*(hộ (?:nghèo|cận nghèo|(?:có )?mức sống [^(,;:]*))", re.IGNORECASE)
 
 
 def verdict_words(label: str, *, outcome: bool = False) -> tuple[str, str]:
     """(word when it holds, word when it does not) for a criterion, or for an outcome with ``outcome=True``."""
+    if _FEW_DEPRIVATIONS.match(label):
+        return TRUE_WORD, NOT_TRUE_WORD
     if _DEPRIVATION.match(label):
         return DEPRIVED_WORD, NOT_DEPRIVED_WORD
     category = _CATEGORY.match(label) if outcome else None
