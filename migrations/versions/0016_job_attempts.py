@@ -1,7 +1,7 @@
 """a job's attempts: runs after its worker crashed, bounded by jobs/service.MAX_ATTEMPTS
 
 Revision ID: 0016_job_attempts
-Revises: 0011_official_list_indexes
+Revises: 0014_offline_sync
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
