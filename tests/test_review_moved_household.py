@@ -28,3 +28,19 @@ def test_a_moved_households_submissions_follow_it_to_the_new_supervisor(app, wor
     assert old.get(f"/review/{sent.uuid}").status_code == 404
     assert new.get(f"/review/{sent.uuid}").status_code == 200
     assert session.get(Submission, sent.id).village_id == world.areas["V1"].id  # the village at receipt is kept (income statistics)
+
+
+def test_the_supervisors_home_counts_a_moved_household_under_its_new_village(app, world, session):
+    small_round(session)
+    send(session, world.users["dieutra"], world.households["in"])
+    household = session.get(Household, world.households["in"].id)
+    save_household(session, session.get(User, world.users["admin"].id), household=household, code=household.code,
+                   head_name=household.head_name, ethnic_group_code=household.ethnic_group_code,
+                   village=session.get(Area, world.areas["V2"].id), members=household.members)
+    session.commit()
+    old, new = app.test_client(), app.test_client()
+    login(old, "giamsat")
+    login(new, "giamsat2")
+    assert 'id="oldest-waiting"' not in old.get("/").get_data(as_text=True)  # nothing waits for the old supervisor
+    home = new.get("/").get_data(as_text=True)
+    assert f'data-village="{world.areas["V2"].code}"' in home and 'id="oldest-waiting"' in home
