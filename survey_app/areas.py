@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -19,6 +22,61 @@ from .models import Area, User, record
 
 class AreaError(Invalid):
     """A refused change to the area tree (Vietnamese message)."""
+
+
+class Placed(Protocol):
+    """An area as pages hold it: an ``Area`` or a report's ``AreaRef``."""
+
+    id: int
+    code: str
+    name: str
+    path: str
+
+
+def area_labels(session: Session, areas: Iterable[Placed]) -> dict[int, str]:
+    """Each area's name with just enough of its path to tell it apart from the others shown with it:
+    "Kon Tu Rằng 2 (xã Măng Cành)" beside "Kon Tu Rằng 2 (xã Măng Bút)", plain "Kon Chênh" when its name is
+    unique. Ancestors are added nearest first until the labels differ; two namesakes under the same parent get
+    their codes. Keyed by area id; the ancestors are read in one query."""
+    shown = {area.id: area for area in areas}
+    ancestry = {area_id: [int(part) for part in area.path.strip("/").split("/")[:-1]][::-1]
+                for area_id, area in shown.items()}
+    wanted = {ancestor for chain in ancestry.values() for ancestor in chain}
+    names = {a.id: a.display_name for a in session.scalars(select(Area).where(Area.id.in_(wanted)))} if wanted else {}
+    depth = dict.fromkeys(shown, 0)
+    labels: dict[int, str] = {}
+    while True:
+        labels = {area_id: _label(area.name, [names.get(a, "") for a in ancestry[area_id][:depth[area_id]]])
+                  for area_id, area in shown.items()}
+        clashes = _clashing(labels)
+        deeper = [area_id for area_id in clashes if depth[area_id] < len(ancestry[area_id])]
+        if not deeper:
+            break
+        for area_id in deeper:
+            depth[area_id] += 1
+    for area_id in _clashing(labels):  # namesakes under one parent: the parent and the (unique) code
+        labels[area_id] = _label(shown[area_id].name, [names.get(a, "") for a in ancestry[area_id][:1]]
+                                 + [shown[area_id].code])
+    return labels
+
+
+def area_label(session: Session, area: Area, *, with_level: bool = False) -> str:
+    """The label of one area shown alone (a printed sheet, a report's title): unique among every area of the
+    register that has the same name; ``with_level`` starts it with the level ("thôn Kon Tu Rằng 2 (xã …)")."""
+    namesakes = session.scalars(select(Area).where(Area.name == area.name))
+    label = area_labels(session, [area, *namesakes])[area.id]
+    return area.display_name + label.removeprefix(area.name) if with_level else label
+
+
+def _label(name: str, context: list[str]) -> str:
+    return f"{name} ({', '.join(context)})" if context else name
+
+
+def _clashing(labels: dict[int, str]) -> list[int]:
+    holders: dict[str, list[int]] = defaultdict(list)
+    for area_id, label in labels.items():
+        holders[label].append(area_id)
+    return [area_id for ids in holders.values() if len(ids) > 1 for area_id in ids]
 
 
 def add_area(session: Session, *, code: str, name: str, level: str, parent: Area | None) -> Area:

@@ -53,7 +53,7 @@ def enumerator(client, world):
 
 
 def campaign_body(uuid=None, *, answers=None, submit=True, household="HV1-001", round_code="RS2024",
-                  form_version="2024.2"):
+                  form_version="2024.3"):
     return {"uuid": uuid or new_uuid(), "household": household, "round": round_code, "form_version": form_version,
             "answers": complete_household_answers() if answers is None else answers,
             "started_at": "2024-05-10T08:30:00+07:00", "finished_at": "2024-05-10T09:15:00+07:00", "submit": submit}
@@ -84,7 +84,7 @@ def test_valid_draft_is_created(app, session, campaign_round, enumerator):
     data = response.get_json()
     assert data["duplicate"] is False and data["state"] == "draft" and data["state_label"] == "Bản nháp"
     assert data["uuid"] == body["uuid"] and data["household"] == "HV1-001" and data["round"] == "RS2024"
-    assert data["form_version"] == "2024.2" and data["is_current"] is True and data["enumerator"] == "dieutra"
+    assert data["form_version"] == "2024.3" and data["is_current"] is True and data["enumerator"] == "dieutra"
     assert len(data["answers"]["thanh_vien"]) == 2  # repeat_count made the rows
     assert data["started_at"].startswith("2024-05-10T01:30:00")  # stored in UTC
     assert data["source"] == "api" and data["submitted_at"] is None
@@ -254,17 +254,17 @@ def test_round_that_does_not_cover_the_village_refuses(app, session, world, enum
 
 
 @pytest.mark.parametrize("body, key", [
-    ({"household": "HV1-001", "round": "RS2024", "form_version": "2024.2", "answers": {}}, "uuid"),
-    ({"uuid": "khong-phai-uuid", "household": "HV1-001", "round": "RS2024", "form_version": "2024.2",
+    ({"household": "HV1-001", "round": "RS2024", "form_version": "2024.3", "answers": {}}, "uuid"),
+    ({"uuid": "khong-phai-uuid", "household": "HV1-001", "round": "RS2024", "form_version": "2024.3",
       "answers": {}}, "uuid"),
     ({"uuid": new_uuid(), "household": "HV1-001", "round": "RS2024", "answers": {}}, "form_version"),
-    ({"uuid": new_uuid(), "household": "HV1-001", "round": "RS2024", "form_version": "2024.2",
+    ({"uuid": new_uuid(), "household": "HV1-001", "round": "RS2024", "form_version": "2024.3",
       "answers": ["co"]}, "answers"),
-    ({"uuid": new_uuid(), "household": 17, "round": "RS2024", "form_version": "2024.2", "answers": {}},
+    ({"uuid": new_uuid(), "household": 17, "round": "RS2024", "form_version": "2024.3", "answers": {}},
      "household"),
-    ({"uuid": new_uuid(), "household": "HV1-001", "round": "RS2024", "form_version": "2024.2", "answers": {},
+    ({"uuid": new_uuid(), "household": "HV1-001", "round": "RS2024", "form_version": "2024.3", "answers": {},
       "submit": "yes"}, "submit"),
-    ({"uuid": new_uuid(), "household": "HV1-001", "round": "RS2024", "form_version": "2024.2", "answers": {},
+    ({"uuid": new_uuid(), "household": "HV1-001", "round": "RS2024", "form_version": "2024.3", "answers": {},
       "started_at": "hôm qua"}, "started_at"),
 ], ids=["missing_uuid", "bad_uuid", "missing_form_version", "answers_not_object", "household_not_text",
         "submit_not_bool", "bad_datetime"])

@@ -28,7 +28,7 @@ def open_form(client, url=FORM_URL):
 def post_form(client, answers, *, action="draft", url=FORM_URL, extra=()):
     html, submission_uuid = open_form(client, url)
     data = MultiDict([("csrf_token", csrf_from(html)), ("submission-uuid", submission_uuid),
-                      ("submission-started", "2025-03-10T08:00:00+07:00"), ("submission-form-version", "2024.2"),
+                      ("submission-started", "2025-03-10T08:00:00+07:00"), ("submission-form-version", "2024.3"),
                       ("submission-action", action)] + form_post(answers) + list(extra))
     return client.post(url, data=data), submission_uuid
 
@@ -227,17 +227,17 @@ def test_new_household_is_created_and_its_questionnaire_opens(client, campaign, 
     login(client, "dieutra")
     url = f"/fieldwork/new-household?round={ROUND_CODE}"
     html = client.get(url).get_data(as_text=True)
-    assert 'value="V1"' in html and 'value="V2"' not in html and "V1-001" in html  # suggested code
+    assert 'value="V1"' in html and 'value="V2"' not in html and "V1-0001" in html  # suggested code
     response = client.post(url, data={"csrf_token": csrf_from(html), "village": "V1", "code": "",
                                       "head_name": "  Y  Nhiên ", "ethnic_group": "ba_na", "members": "3"})
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/fieldwork/{ROUND_CODE}/V1-001")
-    household = session.scalar(select(Household).where(Household.code == "V1-001"))
+    assert response.headers["Location"].endswith(f"/fieldwork/{ROUND_CODE}/V1-0001")
+    household = session.scalar(select(Household).where(Household.code == "V1-0001"))
     assert household.head_name == "Y Nhiên" and household.village.code == "V1" and household.members == 3
     assert session.scalar(select(AuditEntry).where(AuditEntry.action == "household.create")) is not None
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Y Nhiên" in page and "Đã thêm hộ V1-001" in page
-    assert "V1-002" in client.get(url).get_data(as_text=True)  # the next suggestion
+    assert "Y Nhiên" in page and "Đã thêm hộ V1-0001" in page
+    assert "V1-0002" in client.get(url).get_data(as_text=True)  # the next suggestion
 
 
 def test_new_household_errors_are_vietnamese(client, campaign, session):

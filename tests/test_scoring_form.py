@@ -30,7 +30,7 @@ def check(raw, submit=True):
 
 
 def test_form_identity():
-    assert DEFINITION.form_id == "ho_gia_dinh" and DEFINITION.version == "2024.2"
+    assert DEFINITION.form_id == "ho_gia_dinh" and DEFINITION.version == "2024.3"
     assert DEFINITION.title.startswith("Phiếu khảo sát hộ gia đình dân tộc thiểu số — Cuộc vận động")
     assert [section.label.split(".")[0] for section in DEFINITION.sections] == [
         "I", "II", "III", "IV", "V", "VI", "VII", "VIII"]

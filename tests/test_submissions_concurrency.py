@@ -33,7 +33,7 @@ from tests.support.live_database import drop_postgres_database, live_database
 from tests.support.live_server import BrowserSession, Call, LiveServer, Outcome, bearer, log_in, request, run_together
 
 API = "/api/v1/submissions"
-FORM_VERSION = "2024.2"
+FORM_VERSION = "2024.3"
 TIMES = 20
 HOUSEHOLDS = [f"HC-{n:02d}" for n in range(1, 41)]  # extra households in village V1, the enumerator's village
 

@@ -77,7 +77,7 @@ def test_admin_lists_and_creates_a_round(app, session, world, client):
     session.commit()
     login(client, "admin")
     page = client.get("/rounds/new")
-    assert page.status_code == 200 and "phiên bản 2024.2" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "phiên bản 2024.3" in page.get_data(as_text=True)
     token = csrf_from(page.get_data(as_text=True))
     form = {"csrf_token": token, "code": "RS2024", "name": "Rà soát hộ DTTS năm 2024", "series": "ra_soat",
             "questionnaire_version": str(qv.id), "period_start": "2024-01-01", "period_end": "2024-12-31",
@@ -155,7 +155,7 @@ def test_api_rounds_lists_open_rounds_of_the_caller_with_their_definition(app, s
     item = body["items"][0]
     assert item["period"] == {"start": "2024-01-01", "end": "2024-12-31"}
     assert item["series"] == "ra_soat" and item["areas"] == ["C1"]
-    assert item["questionnaire"] == {"form_id": "ho_gia_dinh", "version": "2024.2", "content_hash": qv.content_hash,
+    assert item["questionnaire"] == {"form_id": "ho_gia_dinh", "version": "2024.3", "content_hash": qv.content_hash,
                                      "title": qv.title}
     assert item["definition"]["form_id"] == "ho_gia_dinh" and item["definition"]["sections"]
 

@@ -45,7 +45,7 @@ def test_load_stores_each_yaml_file_once_with_audit(app, session, forms_dir):
     session.commit()
     assert [(r.form_id, r.status) for r in reports] == [("ho_gia_dinh", "new"), ("phieu_thu", "new")]
     stored = session.scalar(select(QuestionnaireVersion).where(QuestionnaireVersion.form_id == "ho_gia_dinh"))
-    assert stored.version == "2024.2"
+    assert stored.version == "2024.3"
     assert stored.content_hash == reports[0].definition.content_hash
     assert stored.compiled["form_id"] == "ho_gia_dinh" and stored.compiled["sections"]
     assert stored.source_name.endswith("ho_gia_dinh.yaml")

@@ -36,6 +36,7 @@ KON_TUM = [
 ]
 VILLAGE_NAMES = ["Kon Tu Rằng 2", "Kon Chênh", "Đăk Lanh", "Kon Pring", "Plei Kơ Tu", "Đăk Xô", "Tu Rằng",
                  "Vi Glơng", "Kon Klùng", "Đăk Ba", "Plei Lang", "Kon Rlong", "Xốp Dùi", "Long Năng"]
+NAMESAKE_COMMUNES = ("Măng Cành", "Măng Bút")  # both have a "Kon Tu Rằng 2", as real registers do
 DISTRICT_GROUPS = {  # which minorities live where, roughly, for plausible names
     "KT-KPL": ["xo_dang"] * 8 + ["ba_na", "kinh"], "KT-DGL": ["gie_trieng"] * 5 + ["xo_dang"] * 4 + ["kinh"],
     "KT-STH": ["gia_rai"] * 4 + ["ro_mam", "kinh"], "KT-NHO": ["gie_trieng", "brau", "xo_dang", "kinh"],
@@ -80,9 +81,9 @@ def build_tree(session: Session) -> dict[str, Area]:
             areas[commune_code] = commune
             for v in range(1, 5):
                 village_name = VILLAGE_NAMES[(index * 3 + v + len(name)) % len(VILLAGE_NAMES)]
-                if commune_name == "Măng Cành" and v == 1:
+                if commune_name in NAMESAKE_COMMUNES and v == 1:  # one village name in two communes
                     village_name = "Kon Tu Rằng 2"
-                elif commune_name != "Măng Cành" and village_name == "Kon Tu Rằng 2":
+                elif village_name == "Kon Tu Rằng 2":
                     village_name = f"Thôn {v}"
                 code = f"{commune_code}-{v:02d}"
                 areas[code] = add_area(session, code=code, name=village_name, level="thôn", parent=commune)

@@ -188,13 +188,15 @@ def _field_value(field: Field) -> Any:
 # -- answers -> form ------------------------------------------------------------------------------------------
 
 def form_from_answers(defn: Definition, answers: Mapping[str, Any] | None,
-                      row_counts: Mapping[str, int] | None = None) -> QuestionnaireForm:
-    """A form showing stored answers; without answers (first opening) the questions' defaults are shown.
+                      row_counts: Mapping[str, int] | None = None, *,
+                      starting: Mapping[str, Any] | None = None) -> QuestionnaireForm:
+    """A form showing stored answers; without answers (first opening) the ``starting`` answers (the register's,
+    ``core.questionnaire.register_answers``) and the other questions' defaults are shown.
 
     ``row_counts`` gives the number of rows to show for repeats that have no stored rows.
     """
     first_opening = not answers
-    answers = dict(answers or {})
+    answers = dict(answers or starting or {})
     rows: dict[str, list[int]] = {}
     data: dict[str, Any] = {}
     for question in defn.questions.values():

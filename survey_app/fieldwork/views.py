@@ -9,13 +9,16 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..access import household_in_scope_or_404, permission_required
+from ..areas import area_labels
 from ..core.answer_paths import answer_path
 from ..core.answers import path_label, path_section
 from ..core.clock import iso, utc_now, vietnam_today
+from ..core.questionnaire import register_answers
 from ..core.review_states import EDITABLE_STATES, STATES
 from ..errors import NotFound
 from ..extensions import db
 from ..households.codes import next_household_code
+from ..households.forms import village_choices
 from ..households.service import HouseholdError, ethnic_groups, save_household, villages_in_scope
 from ..models import POVERTY_STATUS_LABELS, STATE_LABELS, Household, SurveyRound
 from ..pagination import page_args, paginate
@@ -77,7 +80,9 @@ def home():
         comments = latest_comments(db.session, chosen, returned)
         rows = [HouseholdRow(h, states.get(h.id, "not_started"), comments.get(h.id)) for h in page.items]
         counts = state_counts(db.session, current_user, chosen)
+    labels = area_labels(db.session, {row.household.village for row in rows})
     return render_template("fieldwork/home.html", rounds=rounds, survey_round=chosen, rows=rows, page=page,
+                           village_labels=labels,
                            counts=counts, text=text, state_labels=STATE_LABELS,
                            saved_uuid=normalise_uuid(request.args.get("saved")), saved_code=saved_code)
 
@@ -109,11 +114,12 @@ def questionnaire(round_code, household_code):
             return redirect(url_for(".home", round=survey_round.code, saved=outcome.submission.uuid,
                                     at=household.code, _anchor=f"hh-{household.code}"))
     else:
-        form = form_from_answers(defn, submission.answers if submission is not None else None)
+        starting = register_answers(defn, household.register_fields()) if submission is None else None
+        form = form_from_answers(defn, submission.answers if submission is not None else None, starting=starting)
         submission_uuid = submission.uuid if submission is not None else str(uuid_module.uuid4())
         started = iso(submission.started_at if submission is not None and submission.started_at else utc_now(),
                       timespec="seconds")
-        shown_answers = submission.answers if submission is not None else {}
+        shown_answers = submission.answers if submission is not None else starting
     comments = latest_comments(db.session, survey_round, [household.id]) if state == "has_issues" else {}
     sections = [section.name for section in defn.sections]
     error_sections = {path_section(defn, p) for p in errors}
@@ -193,8 +199,7 @@ def new_household():
     if not villages:
         raise NotFound()
     form = NewHouseholdForm()
-    form.village.choices = [SelectChoice(v.code, f"{v.name} — {v.parent.name}" if v.parent else v.name)
-                           for v in villages]
+    form.village.choices = village_choices(db.session, villages)
     form.ethnic_group.choices = [SelectChoice(g.code, g.name) for g in ethnic_groups(db.session)]
     suggestions = {v.code: next_household_code(db.session, v) for v in villages}
     if request.method == "GET":

@@ -4,10 +4,17 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..models import POVERTY_STATUS_LABELS
+from ..areas import area_labels
+from ..models import POVERTY_STATUS_LABELS, Area
 
 REQUIRED = "Trường này bắt buộc."
 STATUS_CHOICES = [SelectChoice("", "— chưa có —")] + [SelectChoice(k, v) for k, v in POVERTY_STATUS_LABELS.items()]
+
+
+def village_choices(session, villages: list[Area]) -> list[SelectChoice]:
+    """A village picker's options, each labelled uniquely among the villages offered (areas.area_labels)."""
+    labels = area_labels(session, villages)
+    return [SelectChoice(v.code, labels[v.id]) for v in villages]
 
 
 class HouseholdForm(FlaskForm):

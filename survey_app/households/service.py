@@ -105,6 +105,21 @@ def save_household(session: Session, user: User, *, household: Household | None,
     return household
 
 
+def write_back_members(session: Session, user: User | None, household: Household, members: int,
+                       submission_uuid: str) -> bool:
+    """An approved survey counted a different number of members: the register takes it, with an audit entry
+    (the approving supervisor, before/after). False when nothing changed or the count is outside the register's
+    range (the register keeps its value)."""
+    if members == household.members or not 1 <= members <= 60:
+        return False
+    before = household.members
+    household.members = members
+    record(session, user=user, action="household.members", entity_type="household", entity_id=household.code,
+           summary=f"Cập nhật số nhân khẩu của hộ {household.code} theo phiếu đã duyệt: {before} → {members}",
+           before={"members": before}, after={"members": members, "submission": submission_uuid})
+    return True
+
+
 def set_statuses(household: Household, statuses: dict[int, str]) -> None:
     """Set (or clear, with an empty value) the official status for the given years."""
     by_year = {s.year: s for s in household.statuses}

@@ -7,13 +7,14 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ..access import area_clause, area_in_scope_or_404, household_in_scope_or_404, permission_required
+from ..areas import area_labels
 from ..core.clock import vietnam_today
 from ..extensions import db
 from ..inputs import YEARS, client_int, safe_next
 from ..models import POVERTY_STATUS_LABELS, Area, Household, HouseholdStatus
 from ..pagination import page_args, paginate
 from . import importing, service
-from .forms import HouseholdForm, ImportForm
+from .forms import HouseholdForm, ImportForm, village_choices
 from .queries import household_query
 
 bp = Blueprint("households", __name__, url_prefix="/households", template_folder="templates")
@@ -30,7 +31,8 @@ def index():
     page = paginate(db.session, stmt, *page_args(args))
     scope_areas = list(db.session.scalars(select(Area).where(area_clause(current_user, Area.path))
                                           .where(Area.depth <= _filter_depth_limit()).order_by(Area.path)))
-    return render_template("households/list.html", page=page, year=year, areas=scope_areas,
+    labels = area_labels(db.session, [*scope_areas, *(h.village for h in page.items)])
+    return render_template("households/list.html", page=page, year=year, areas=scope_areas, labels=labels,
                            groups=service.ethnic_groups(db.session), statuses=POVERTY_STATUS_LABELS)
 
 
@@ -58,12 +60,7 @@ def show(code):
 
 def _prepare_form(form: HouseholdForm) -> None:
     form.ethnic_group.choices = [SelectChoice(g.code, g.name) for g in service.ethnic_groups(db.session)]
-    form.village.choices = [SelectChoice(v.code, _village_label(v)) for v in service.villages_in_scope(db.session, current_user)]
-
-
-def _village_label(village: Area) -> str:
-    parent = village.parent
-    return f"{village.name} — {parent.name}" if parent else village.name
+    form.village.choices = village_choices(db.session, service.villages_in_scope(db.session, current_user))
 
 
 def _save(form: HouseholdForm, household: Household | None):

@@ -61,6 +61,10 @@ class Household(Base):
                 return status.status
         return None
 
+    def register_fields(self) -> dict:
+        """The register's values a questionnaire may start from (``prefill:`` keys, core/questionnaire)."""
+        return {"household.members": self.members, "household.ethnic_group": self.ethnic_group_code}
+
     def snapshot(self) -> dict:
         """The fields the audit log records before and after a change."""
         return {

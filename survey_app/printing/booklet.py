@@ -45,12 +45,13 @@ def booklet_households(session: Session, village: Area, codes: list[str] | None)
 
 def cover_context(village: Area, rows: list[dict[str, str]], round_name: str | None, today: dt.date,
                   selection: bool) -> dict[str, Any]:
+    letterhead = village_letterhead(village)  # its issuer: the village, told apart from its namesakes
     return {
-        "document_title": f"Tập hồ sơ hộ — {village.display_name}",
-        "running_id": f"Tập hồ sơ hộ: {village.display_name}",
-        **village_letterhead(village),
+        "document_title": f"Tập hồ sơ hộ — {letterhead['issuer']}",
+        "running_id": f"Tập hồ sơ hộ: {letterhead['issuer']}",
+        **letterhead,
         "today": today,
-        "village_name": village.display_name,
+        "village_name": letterhead["issuer"],
         "area_line": ", ".join(a.display_name for a in _chain(village)),
         "round_name": round_name,
         "selection": selection,

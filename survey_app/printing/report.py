@@ -39,7 +39,7 @@ def _context(report: RoundReport, today: dt.date) -> dict[str, Any]:
     for index, outcome in enumerate(total.outcomes, start=1):
         rows.append([str(index), outcome.label, format_ratio(outcome.count, outcome.population, *rule),
                      outcome.target.text if outcome.target else "—", TARGET_VERDICTS[outcome.met]])
-    child_rows = [[child.area.name, format_int(child.denominator), list_cell(child, rule)]
+    child_rows = [[report.label(child.area), format_int(child.denominator), list_cell(child, rule)]
                   + [format_ratio(o.count, o.population, *rule) for o in child.outcomes] for child in rollup.children]
     issuer_parent, issuer = _issuer(area)
     counting = ("phiếu đã được duyệt" if survey_round.count_only_approved

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from survey_app.areas import area_label
 from survey_app.core import formatting
 from survey_app.core.answers import AppliedRow, answer_text, applied_sections
 from survey_app.core.clock import local_date, vietnam_today
@@ -191,7 +192,7 @@ def village_letterhead(village: Area) -> dict[str, str]:
     and the place written before the date."""
     commune = village.parent
     return {"issuer_parent": f"UBND {commune.display_name}" if commune is not None else "",
-            "issuer": village.display_name, "place": commune.name if commune is not None else village.name}
+            "issuer": area_label(object_session(village), village, with_level=True), "place": commune.name if commune is not None else village.name}
 
 
 def sheet_context(session: Session, household: Household, *, round_code: str | None = None,

@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import area_clause, area_in_scope_or_404, household_in_scope_or_404, permission_required
+from ..areas import area_labels
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..jobs.service import create_job, expire_stale, job_json, launch_worker
@@ -77,7 +78,7 @@ def booklet_new():
     households = booklet_households(db.session, village, None) if village is not None else []
     rounds = _rounds_for(village) if village is not None else []
     return render_template("printing/booklet_new.html", villages=villages, village=village, households=households,
-                           rounds=rounds)
+                           rounds=rounds, labels=area_labels(db.session, villages))
 
 
 def _own_jobs() -> list[Job]:

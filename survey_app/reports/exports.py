@@ -48,11 +48,11 @@ def table_rows(report: RoundReport) -> Iterator[list]:
                    f"{o.label} — chỉ tiêu", f"{o.label} — đạt chỉ tiêu"]
     yield header
     for figures in [report.rollup.total, *report.rollup.children]:
-        yield _figures_row(figures, report.percent_rule)
+        yield _figures_row(figures, report.percent_rule, report.label(figures.area))
 
 
-def _figures_row(figures: AreaFigures, rule: PercentRule) -> list:
-    row = [figures.area.code, figures.area.name, figures.area.level, figures.denominator, figures.listed,
+def _figures_row(figures: AreaFigures, rule: PercentRule, label: str) -> list:
+    row = [figures.area.code, label, figures.area.level, figures.denominator, figures.listed,
            figures.surveyed, figures.counted, as_number(percent_value(figures.counted, figures.listed, *rule))]
     for o in figures.outcomes:
         row += [o.count, o.population, as_number(percent_value(o.count, o.population, *rule)),

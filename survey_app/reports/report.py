@@ -2,12 +2,13 @@
 JSON shape of the API. No Flask: the report pages, the API, exports and benches share it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey_app.areas import area_label, area_labels
 from survey_app.core.denominators import DENOMINATOR_LABELS
 from survey_app.core.formatting import (
     DEFAULT_PERCENT_RULE,
@@ -37,6 +38,10 @@ class RoundReport:
     area: Area
     rollup: Rollup
     previous_round: SurveyRound | None
+    area_labels: dict[int, str] = field(default_factory=dict)  # the area and its children, told apart (areas.py)
+
+    def label(self, area: AreaRef) -> str:
+        return self.area_labels.get(area.id, area.name)
 
     @property
     def percent_rule(self) -> PercentRule:
@@ -151,7 +156,8 @@ def build_report(session: Session, survey_round: SurveyRound, area: Area, *, rul
     figures = rollup(session.connection(), result_set(survey_round, link, version), area_ref(area), children,
                      targets=targets_of(session, survey_round.id), previous=previous_set,
                      ethnic_groups=ethnic_group_names(session) if ethnic else None, root=area.parent_id is None)
-    return RoundReport(survey_round, link, version, area, figures, previous)
+    labels = {**area_labels(session, children), area.id: area_label(session, area)}
+    return RoundReport(survey_round, link, version, area, figures, previous, labels)
 
 
 def figures_json(figures: AreaFigures, rule: PercentRule = DEFAULT_PERCENT_RULE) -> dict[str, Any]:

@@ -166,7 +166,7 @@ def queue_statement(session: Session, user: User, filters: QueueFilters, *, enum
     stmt = (select(Submission.id, Submission.uuid, Submission.state, Submission.submitted_at, Submission.flags,
                    Submission.version_number, Submission.is_current, Submission.round_id,
                    Household.code.label("household_code"), Household.head_name,
-                   village.name.label("village_name"), enumerator.username.label("enumerator_username"),
+                   village.id.label("village_id"), village.name.label("village_name"), enumerator.username.label("enumerator_username"),
                    enumerator.full_name.label("enumerator_name"))
             .join(Household, Household.id == Submission.household_id)
             .join(village, village.id == Submission.village_id)

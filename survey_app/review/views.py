@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import area_clause, permission_required
+from ..areas import area_label, area_labels
 from ..core import review_states
 from ..core.answer_paths import read_answer
 from ..core.answers import diff_answers, layout, path_label, question_at
@@ -74,8 +75,12 @@ def queue():
     page_number = client_int(request.args, "page", 1, minimum=1, maximum=MAX_PAGE)
     page = queue_page(db.session, current_user, filters, page_number, PER_PAGE)
     areas = list(db.session.scalars(select(Area).where(area_clause(current_user, Area.path)).order_by(Area.path)))
+    villages = {area.id: area for area in areas}  # the queue's villages are inside the reviewer's areas
+    labels = area_labels(db.session, areas)
+    village_labels = area_labels(db.session, {villages[row.village_id] for row in page.rows})
     return render_template(
         "review/queue.html", page=page, filters=filters, rounds=rounds_for(db.session, current_user), areas=areas,
+        area_labels=labels, village_labels=village_labels,
         enumerators=enumerators_for(db.session, current_user), state_filters=STATE_FILTERS,
         flag_filters=FLAG_FILTERS, sorts=SORTS, awaiting=review_states.AWAITING_REVIEW,
         state_label=review_states.label, undo_batch=undo.pending())
@@ -142,7 +147,7 @@ def _render_submission(submission, *, error: str | None = None, status: int = 20
         comment_required=review_states.comment_required, can_correct=submission.state in
         {state for state, event in review_states.SYSTEM_TRANSITIONS if event == "correct"},
         household_submissions=household_submissions, competing=competing, sent_states=review_states.SENT_STATES,
-        error=error, form=form or {})
+        village_label=area_label(db.session, submission.village), error=error, form=form or {})
     return page, status
 
 

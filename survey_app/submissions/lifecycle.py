@@ -13,8 +13,9 @@ when they need the database to hold their work (stored scores need the submissio
 |               |                                                     | income summary                                  |
 | resubmitted   | save service: a returned submission sent again      | (as submitted)                                  |
 | corrected     | decisions.correct: a supervisor's new version       | (as submitted)                                  |
-| reviewed      | decisions.decide / bulk_approve / its undo          | audit, count, income, sync, income summary      |
-| chosen        | decisions.choose_counted: "phiếu này được tính"      | audit, count, sync                              |
+| reviewed      | decisions.decide / bulk_approve / its undo          | audit, count, register members, income, sync,   |
+|               |                                                     | income summary                                  |
+| chosen        | decisions.choose_counted: "phiếu này được tính"      | audit, count, register members, sync            |
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..core.questionnaire import answered_register_value
+from ..households.service import write_back_members
 from ..models import Submission, User, record
 from ..results.store import PreparedScores, store_score, sync_states
 from ..surveys.versions import get_definition
@@ -90,6 +93,18 @@ def _score(session: Session, event: Event) -> None:
     store_score(session, event.submission, siblings=event.changed_siblings, prepared=event.prepared_scores)
 
 
+def _register_members(session: Session, event: Event) -> None:
+    """An approved submission that counts for its household writes its member count (the question with
+    ``prefill: household.members``) back to the register."""
+    submission = event.submission
+    if submission.state != "approved" or not submission.is_current:
+        return
+    members = answered_register_value(get_definition(submission.questionnaire_version), "household.members",
+                                      submission.answers or {})
+    if isinstance(members, int) and not isinstance(members, bool):
+        write_back_members(session, event.user, submission.household, members, submission.uuid)
+
+
 def _sync(session: Session, event: Event) -> None:
     sync_states(session, {event.submission.id} | event.changed_siblings)
 
@@ -101,8 +116,8 @@ HANDLERS: dict[str, tuple[Handler, ...]] = {
     "submitted": SAVED,
     "resubmitted": SAVED,
     "corrected": SAVED,
-    "reviewed": (_audit, _count, _income, _sync, _income_summary),
-    "chosen": (_audit, _count, _sync),
+    "reviewed": (_audit, _count, _register_members, _income, _sync, _income_summary),
+    "chosen": (_audit, _count, _register_members, _sync),
 }
 
 

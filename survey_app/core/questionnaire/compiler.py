@@ -66,6 +66,7 @@ def _question(defn: Definition, question: Question) -> dict[str, Any]:
         "read_only": question.read_only,
         "appearance": question.appearance,
         "repeat_count": _rule(question.repeat_count),
+        "prefill": question.prefill,
     }
     if question.type == "repeat":
         compiled["questions"] = [_question(defn, child) for child in question.children]

@@ -11,6 +11,7 @@ from survey_app.core.expressions import ExpressionError, parse, reference_positi
 from survey_app.core.questionnaire.graph import evaluation_order
 from survey_app.core.questionnaire.model import (
     ANSWER_TYPES,
+    PREFILL_SOURCES,
     QUESTION_TYPES,
     SELECT_TYPES,
     Choice,
@@ -36,7 +37,7 @@ _LABEL_REFERENCE = re.compile(r"\$\{([^}]*)\}")
 _TOP_KEYS = {"form_id", "title", "version", "description", "choices", "sections", "quality"}
 _SECTION_KEYS = {"name", "label", "relevant", "questions"}
 _COMMON_KEYS = {"name", "type", "label", "hint", "relevant", "appearance"}
-_ANSWER_KEYS = {"required", "constraint", "constraint_message", "default", "read_only"}
+_ANSWER_KEYS = {"required", "constraint", "constraint_message", "default", "read_only", "prefill"}
 _KEYS_BY_TYPE = {
     **{kind: _COMMON_KEYS | _ANSWER_KEYS for kind in ANSWER_TYPES},
     "note": _COMMON_KEYS,
@@ -69,6 +70,7 @@ class _Builder:
         self.section_names: set[str] = set()
         self.claimed_names: set[str] = set()
         self.text_references: list[tuple[str, str, str]] = []  # (question, attribute, referenced name)
+        self.prefill_sources: dict[str, str] = {}  # register field → the question prefilled from it
 
     def add(self, where: str | None, message: str, **details: Any) -> None:
         self.problems.append(DefinitionProblem(self.source, where, message, **details))
@@ -238,6 +240,7 @@ class _Builder:
         if not isinstance(read_only, bool):
             self.add(where, "phải là true hoặc false", attribute="read_only", question=subject)
         default = self.read_default(item.get("default"), kind, list_name, where, subject)
+        prefill = self.read_prefill(item.get("prefill"), kind, repeat, where, subject)
         children: list[Question] = []
         if kind == "repeat":
             children = self.read_questions(item.get("questions"), f"{path}.questions", where, section, subject)
@@ -248,7 +251,7 @@ class _Builder:
             required=required, constraint=rules["constraint"], constraint_message=texts["constraint_message"],
             relevant=rules["relevant"], calculation=rules["calculation"], default=default,
             read_only=read_only is True, appearance=texts["appearance"], repeat_count=rules["repeat_count"],
-            children=tuple(children), section=section, repeat=repeat,
+            children=tuple(children), section=section, repeat=repeat, prefill=prefill,
         )
         return question
 
@@ -335,6 +338,29 @@ class _Builder:
         except AnswerValueError as exc:
             self.add(where, f"giá trị mặc định không hợp lệ: {exc.message}", attribute="default", question=subject)
             return None
+
+    def read_prefill(self, raw: Any, kind: str, repeat: str | None, where: str, subject: str) -> str | None:
+        """``prefill: household.members``: the answer starts from the register; one question per field, of the
+        field's type, outside repeats (a register field has one value per household)."""
+        if raw is None:
+            return None
+        if not isinstance(raw, str) or raw not in PREFILL_SOURCES:
+            known = ", ".join(sorted(PREFILL_SOURCES))
+            self.add(where, f"'prefill' phải là một trong: {known}", attribute="prefill", question=subject)
+            return None
+        if PREFILL_SOURCES[raw] != kind:
+            self.add(where, f"'prefill: {raw}' chỉ dùng được cho câu kiểu '{PREFILL_SOURCES[raw]}'",
+                     attribute="prefill", question=subject)
+            return None
+        if repeat is not None:
+            self.add(where, "'prefill' không dùng được trong nhóm lặp (repeat)", attribute="prefill", question=subject)
+            return None
+        if raw in self.prefill_sources:
+            self.add(where, f"'prefill: {raw}' đã được dùng cho câu '{self.prefill_sources[raw]}'",
+                     attribute="prefill", question=subject)
+            return None
+        self.prefill_sources[raw] = subject
+        return raw
 
     # -- references ------------------------------------------------------------------------------------------
     def check_references(self, sections: list[Section]) -> None:

@@ -14,6 +14,8 @@ from survey_app.core.questionnaire.quality import DEFAULT_QUALITY, QualitySettin
 ANSWER_TYPES = ("integer", "decimal", "text", "select_one", "select_multiple", "date")
 QUESTION_TYPES = ANSWER_TYPES + ("note", "calculate", "repeat")
 SELECT_TYPES = ("select_one", "select_multiple")
+PREFILL_SOURCES = {"household.members": "integer", "household.ethnic_group": "select_one"}
+"""The register's fields a question may start from (``prefill:``), with the question type each one fits."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Question:
     children: tuple[Question, ...] = ()
     section: str = ""
     repeat: str | None = None  # name of the enclosing repeat, for repeat children
+    prefill: str | None = None  # a PREFILL_SOURCES key: the register field the answer starts from
 
     @property
     def stores_value(self) -> bool:
@@ -101,6 +104,8 @@ class Question:
             data["read_only"] = True
         if self.appearance is not None:
             data["appearance"] = self.appearance
+        if self.prefill is not None:
+            data["prefill"] = self.prefill
         if self.type == "repeat":
             data["questions"] = [child.to_data() for child in self.children]
         return data
@@ -140,6 +145,10 @@ class Definition:
     def calculation_order(self) -> tuple[str, ...]:
         return tuple(name for name in self.evaluation_order
                      if name in self.questions and self.questions[name].type == "calculate")
+
+    def prefilled_from(self, source: str) -> Question | None:
+        """The question whose answer starts from the register's ``source`` field (the loader allows one)."""
+        return next((q for q in self.questions.values() if q.prefill == source), None)
 
     @property
     def sections_by_name(self) -> dict[str, Section]:
