@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as config_module
-from .extensions import csrf, db, login_manager
+from .extensions import compress, csrf, db, login_manager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ("home", "auth", "households", "admin", "api", "surveys", "fieldwork", "offline_app", "review", "printing",
@@ -34,7 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_extensions(app)
     register_request_lifecycle(app)
+    register_compression(app)
     register_security_headers(app)
+    register_static_versions(app)
     register_template_helpers(app)
     register_input_bounds(app)
     register_blueprints(app)
@@ -57,6 +59,29 @@ def register_request_lifecycle(app: Flask) -> None:
     from .web import register_transaction_boundary
 
     register_transaction_boundary(app, db)
+
+
+COMPRESSED_TYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+                    "application/manifest+json", "image/svg+xml"]
+"""What is worth compressing; PDFs, XLSX and images are compressed already, CSV stays as Excel expects it."""
+
+
+def register_compression(app: Flask) -> None:
+    """gzip or Brotli (Flask-Compress) for text above 500 bytes, in the app itself: the embedded server and
+    gunicorn without a proxy compress too. Registered before the security headers: after-request hooks run in
+    reverse, so it compresses the final response (and keeps the `ETag` strong: `"<tag>:<algorithm>"`)."""
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
+    app.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "deflate"])  # static files are sent as streams
+    compress.init_app(app)
+
+
+def register_static_versions(app: Flask) -> None:
+    """`url_for("static", ...)` gives content-hashed URLs (`static_files.py`)."""
+    from .static_files import register_static_versions as register
+
+    register(app)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "submission.view": EVERYONE,  # one submission as JSON (area-limited)
     "submission.list": STAFF,
     "submission.edit": STAFF,  # save a draft, send
+    "device.sync": STAFF,  # the device package, a per-device credential (offline fieldwork, docs/offline.md)
     "submission.others": REVIEWERS,  # act on (edit, comment, list) submissions another enumerator entered
     "comment.add": STAFF,
     "submission.review": REVIEWERS,  # queue, decisions, corrections, bulk approval, the counted submission

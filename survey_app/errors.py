@@ -89,6 +89,12 @@ class Conflict(ServiceError):
     status = 409
 
 
+class TooLarge(ServiceError):
+    """A body over the limit of its route (the message says the limit)."""
+
+    status = 413
+
+
 class Invalid(ServiceError):
     status = 422  # understood, but its content is refused; ``errors`` names the fields
 

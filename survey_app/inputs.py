@@ -14,7 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from .core.formatting import format_int
 from .core.questionnaire.values import MAX_DIGITS, HugeNumber
-from .errors import BadRequest
+from .errors import BadRequest, TooLarge
 
 MAX_ID = 2**31 - 1  # the range of an INTEGER column on PostgreSQL (and far beyond any id we issue)
 MAX_JSON_DEPTH = 64
@@ -50,6 +50,15 @@ def safe_next(target: str | None, default: str) -> str:
             and not any(ord(c) < 32 for c in target)):
         return target
     return default
+
+
+def limit_body(request: Request, limit: int, what: str) -> None:
+    """Refuse a body over ``limit`` bytes (a route's own limit, below the app's ``MAX_CONTENT_LENGTH``) with a 413
+    naming ``what`` and the limit, before anything reads it; a body without a length stops at the limit too."""
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        raise TooLarge(f"{what} quá lớn: {format_int(request.content_length)} byte, tối đa {format_int(limit)} "
+                       "byte. Hãy bớt ảnh hoặc chia nhỏ rồi gửi lại.", {"body": f"Tối đa {format_int(limit)} byte"})
 
 
 def json_depth(value) -> int:

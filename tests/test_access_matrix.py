@@ -58,7 +58,7 @@ class Rule:
 BAD_UUID = {"uuid": "khong-phai-uuid", "household": "HV1-001", "round": "R2024", "form_version": "x", "answers": {}}
 
 # (endpoint, method) -> Rule. {in_uuid}/{out_uuid}: submissions of HV1-001 (by dieutra) and HV2-001 (by giamsat2);
-# {user}/{round}/{in_job}/{out_job}: ids from the world below.
+# {user}/{round}/{qv}/{in_job}/{out_job}: ids from the world below.
 MATRIX: dict[tuple[str, str], Rule] = {
     ("home.index", "GET"): Rule(ALL, "/", override={"dieutra": 302}),  # an enumerator's home is the fieldwork page
     ("home.healthz", "GET"): Rule(ALL, "/healthz", override={ANON: 200}),  # for the load balancer: no login
@@ -155,6 +155,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("api.submission_review", "POST"): Rule(REVIEWERS, "/api/v1/submissions/{in_uuid}/review", ok=OK,
                                             json={"state": "khong-co"}, out="/api/v1/submissions/{out_uuid}/review",
                                             out_json={"state": "khong-co"}),
+    # offline fieldwork: the device package, a per-device credential, a questionnaire version's definition
+    ("api.device_package_show", "GET"): Rule(STAFF, "/api/v1/device/package"),
+    ("api.device_register", "POST"): Rule(STAFF, "/api/v1/device/register", ok=201, json={"label": "Máy thử"}),
+    ("api.questionnaire_definition", "GET"): Rule(ALL, "/api/v1/questionnaires/{qv}/definition"),
     ("api.submission_count", "POST"): Rule(REVIEWERS, "/api/v1/submissions/{in_uuid}/count", ok=OK, json={},
                                            out="/api/v1/submissions/{out_uuid}/count", out_json={}),
 }
@@ -196,7 +200,8 @@ def surveyed(world, session, tmp_path, monkeypatch):
     session.commit()
     monkeypatch.setattr(paper_views, "render_template_pdf", lambda *args, **kwargs: b"%PDF-1.4\n")
     return {"in_uuid": inside.uuid, "out_uuid": outside.uuid, "round": survey_round.id,
-            "user": world.users["giamsat"].id, "form_version": survey_round.questionnaire_version.version, **jobs}
+            "user": world.users["giamsat"].id, "form_version": survey_round.questionnaire_version.version,
+            "qv": survey_round.questionnaire_version_id, **jobs}
 
 
 def _fill(value, names: dict):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from survey_app.security_headers import CONTENT_SECURITY_POLICY
+from survey_app.security_headers import CONTENT_SECURITY_POLICY, IMMUTABLE
 from tests.conftest import login
 from tests.test_access_matrix import MATRIX, ROLES, _fill, surveyed  # noqa: F401  (surveyed: a fixture)
 
@@ -88,6 +88,9 @@ def assert_strict_csp(response, url: str) -> None:
     assert parse_csp(value) == DIRECTIVES, url
 
 
+IMMUTABLE_ENDPOINTS = {"api.questionnaire_definition"}  # the deliberate exception: a version never changes
+
+
 def test_every_html_page_has_the_strict_csp_and_no_inline_code(app, surveyed):  # noqa: F811
     html_pages, other = set(), set()
     wrong = []
@@ -102,7 +105,8 @@ def test_every_html_page_has_the_strict_csp_and_no_inline_code(app, surveyed):  
             body = response.get_data(as_text=response.mimetype == "text/html")  # streamed exports read to the end
             response.close()
             assert_common_headers(response, url)
-            assert response.headers.get("Cache-Control") == "no-store", f"{role} {url}: personal data cached"
+            wanted = IMMUTABLE if endpoint in IMMUTABLE_ENDPOINTS else "no-store"
+            assert response.headers.get("Cache-Control") == wanted, f"{role} {url}: personal data cached"
             if response.mimetype != "text/html":
                 assert "Content-Security-Policy" not in response.headers or response.mimetype == "text/html"
                 other.add(endpoint)
@@ -156,6 +160,17 @@ def test_static_files_keep_their_caching(client, url):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "Content-Security-Policy" not in response.headers
     response.close()
+
+
+@pytest.mark.parametrize(("endpoint", "filename"), [("static", "css/app.css"), ("review.static", "review.css")])
+def test_static_files_under_their_hashed_url_are_immutable_and_revalidated_otherwise(app, client, endpoint, filename):
+    from flask import url_for
+
+    with app.test_request_context():
+        hashed = url_for(endpoint, filename=filename)
+    assert "?v=" in hashed
+    assert client.get(hashed).headers["Cache-Control"] == IMMUTABLE
+    assert client.get(hashed.split("?")[0]).headers["Cache-Control"] == "no-cache"
 
 
 def test_hsts_only_when_cookies_are_https_only(app, client, monkeypatch):

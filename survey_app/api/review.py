@@ -12,17 +12,11 @@ from ..core import review_states
 from ..core.clock import iso
 from ..errors import Forbidden, Invalid
 from ..extensions import db
-from ..models import SubmissionComment
 from ..pagination import page_args
 from ..review.queue import ALL_STATES, parse_filters, queue_page
 from ..submissions import choose_counted, decide, latest_comments, submission_in_scope, submission_json
+from ..submissions.serialize import comment_json
 from .views import bp
-
-
-def _comment_json(comment: SubmissionComment) -> dict:
-    return {"body": comment.body, "author": comment.author.username if comment.author else None,
-            "from_state": comment.from_state or None, "to_state": comment.to_state or None,
-            "created_at": iso(comment.created_at)}
 
 
 def _comment_of(body: dict) -> str:
@@ -44,7 +38,7 @@ def submission_review(value):
     submission = submission_in_scope(db.session, current_user, value)
     entry = decide(db.session, current_user, submission, body["state"], comment)
     return jsonify({"uuid": submission.uuid, "state": submission.state,
-                    "state_label": review_states.label(submission.state), "comment": _comment_json(entry)})
+                    "state_label": review_states.label(submission.state), "comment": comment_json(entry)})
 
 
 @bp.post("/submissions/<value>/count")
@@ -66,7 +60,7 @@ def _item(row, last_comments: dict) -> dict:
             "version_number": row.version_number, "flags": list(row.flags or []),
             "submitted_at": iso(row.submitted_at)}
     if row.id in last_comments:
-        data["last_comment"] = _comment_json(last_comments[row.id])
+        data["last_comment"] = comment_json(last_comments[row.id])
     return data
 
 

@@ -20,4 +20,4 @@ def _authenticate():
     return None
 
 
-from . import households, me, openapi, review, rollup, rounds, submissions  # noqa: E402,F401  (routes register on import)
+from . import device, households, me, openapi, questionnaires, review, rollup, rounds, submissions  # noqa: E402,F401  (routes register on import)

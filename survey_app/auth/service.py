@@ -178,19 +178,34 @@ def hash_token(token: str) -> str:
 
 
 DEFAULT_TOKEN_DAYS = 90
+DEVICE_TOKEN_DAYS = 180  # a tablet may stay offline for weeks; the account page revokes it at any time
 
 
 def issue_token(session: Session, user: User, label: str = "", actor_name: str | None = None,
                 days: int = DEFAULT_TOKEN_DAYS) -> str:
     """Create a personal API token valid `days` days; returns the clear token (shown once), stores its hash."""
+    return _new_token(session, user, label, actor_name, days, "api")[0]
+
+
+def issue_device_token(session: Session, user: User, label: str) -> tuple[str, ApiToken]:
+    """The credential of one device (kind "device", ``DEVICE_TOKEN_DAYS``): the clear token and its row."""
+    return _new_token(session, user, label, None, DEVICE_TOKEN_DAYS, "device")
+
+
+def _new_token(session: Session, user: User, label: str, actor_name: str | None, days: int,
+               kind: str) -> tuple[str, ApiToken]:
     if not 1 <= days <= 3650:
         raise AccountError("Thời hạn mã API: từ 1 đến 3650 ngày.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = utc_now() + timedelta(days=days)
-    session.add(ApiToken(user=user, token_hash=hash_token(token), prefix=token[:10], label=label, expires_at=expires))
+    row = ApiToken(user=user, token_hash=hash_token(token), prefix=token[:10], label=label, kind=kind,
+                   expires_at=expires)
+    session.add(row)
+    what = "mã thiết bị" if kind == "device" else "mã API"
     record(session, user=None, actor=actor_name or user.username, action="token.create", entity_type="user",
-           entity_id=user.id, summary=f"Cấp mã API cho {user.username}, hạn {days} ngày")
-    return token
+           entity_id=user.id, summary=f"Cấp {what} cho {user.username} ({label or 'không nhãn'}), hạn {days} ngày")
+    session.flush()
+    return token, row
 
 
 def revoke_token(session: Session, token: ApiToken, actor_name: str) -> None:

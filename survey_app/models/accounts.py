@@ -11,6 +11,8 @@ from .areas import Area
 from .base import Base
 
 ROLES = ("admin", "supervisor", "enumerator", "viewer")
+TOKEN_KINDS = ("api", "device")
+TOKEN_KIND_LABELS = {"api": "Mã API", "device": "Thiết bị"}
 ROLE_LABELS = {
     "admin": "Quản trị (tỉnh)",
     "supervisor": "Giám sát",
@@ -80,7 +82,8 @@ class User(Base):
 
 
 class ApiToken(Base):
-    """A personal API token; only its SHA-256 is stored."""
+    """A personal API token; only its SHA-256 is stored. ``kind`` "device": the credential a tablet registered
+    for days offline (``POST /api/v1/device/register``), listed and revoked like the others."""
 
     __tablename__ = "api_token"
 
@@ -88,6 +91,7 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(100), default="")
+    kind: Mapped[str] = mapped_column(String(10), default="api", server_default="api")
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     last_used_at: Mapped[datetime | None]
@@ -95,6 +99,14 @@ class ApiToken(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({', '.join(repr(kind) for kind in TOKEN_KINDS)})", name="kind_known"),
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return TOKEN_KIND_LABELS.get(self.kind, self.kind)
 
     def is_live(self, now: datetime) -> bool:
         return not self.revoked and self.expires_at > now

@@ -36,8 +36,12 @@ class Household(Base):
     village_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="RESTRICT"), index=True)
     members: Mapped[int] = mapped_column(default=1)
     address: Mapped[str] = mapped_column(String(300), default="")
+    # The UUID a device gave a household it created offline (sent with its first submission): the same UUID sent
+    # again finds this household instead of creating another one. None for households of the register.
+    client_uuid: Mapped[str | None] = mapped_column(String(36), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
-    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    # Indexed: the device package's "what changed since the cursor" (sync/package.py) reads it.
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
 
     village: Mapped[Area] = relationship()
     ethnic_group: Mapped[EthnicGroup] = relationship()

@@ -150,7 +150,8 @@ class Submission(Base):
     finished_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
-    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    # Indexed: the device package's "what changed since the cursor" (sync/package.py) reads it.
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now, index=True)
 
     survey_round: Mapped[SurveyRound] = relationship()
     household: Mapped[Household] = relationship()

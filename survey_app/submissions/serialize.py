@@ -2,7 +2,14 @@
 from __future__ import annotations
 
 from ..core.clock import iso
-from ..models import Submission
+from ..models import Submission, SubmissionComment
+
+
+def comment_json(comment: SubmissionComment) -> dict:
+    """A review comment as the API returns it (the review API, the device package)."""
+    return {"body": comment.body, "author": comment.author.username if comment.author else None,
+            "from_state": comment.from_state or None, "to_state": comment.to_state or None,
+            "created_at": iso(comment.created_at)}
 
 
 def submission_json(submission: Submission) -> dict:

@@ -9,9 +9,10 @@ Nothing a device sends is thrown away: another UUID for a household that already
 stored too, and the counting rule (``core/counting.py``) decides which one counts. What follows a save (audit,
 fingerprint, counting, income summary, flags, scores) is the lifecycle's table (``lifecycle.py``), not here.
 
-Order of the checks: role (403), UUID (422), household in the user's area (404), round (404), UUID reused for
-another household or round (409), round covers the village and form version (403), answers (422), duplicate
-(200), round open (403), ownership and state (403/409). A duplicate is answered even when the round has closed
+Order of the checks: role (403), UUID (422), household in the user's area (404; a ``new_household`` from a
+device is found by its client UUID or created, ``households/device.py``), round (404), UUID reused for another
+household or round (409), round covers the village and form version (403), answers (422), duplicate (200), round
+open (403), the edited version (``base_version``: 404/409), ownership and state (403/409). A duplicate is answered even when the round has closed
 since: re-sending what was already received is harmless, and the device must learn that it arrived.
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..core.clock import from_device, utc_now, vietnam_today
 from ..core.questionnaire import validate_answers
 from ..core.review_states import EDITABLE_STATES, check_system
 from ..database import begin_writing
+from ..households.device import device_household
 from ..models import Household, Submission, SubmissionVersion, SurveyRound, User
 from ..results.store import PreparedScores, prepare_scores
 from ..surveys.versions import get_definition
@@ -42,6 +44,7 @@ class SaveOutcome:
     created: bool
     duplicate: bool
     errors: dict = field(default_factory=dict)  # empty on success
+    household_created: bool = False  # a ``new_household`` of the payload was created by this save
 
 
 def save_submission(session: Session, user: User, payload: SubmissionPayload, *,
@@ -56,7 +59,11 @@ def save_submission(session: Session, user: User, payload: SubmissionPayload, *,
                                                                      "'0b5c3f1e-8d2a-4c67-9a51-3f0e6b7d2c10'"})
     if not isinstance(payload.answers, Mapping):
         raise SubmissionInvalid("Câu trả lời phải là một đối tượng JSON.", {"answers": "Phải là một đối tượng"})
-    household = _household_in_scope(session, user, payload.household_code)
+    household_created = False
+    if payload.new_household is not None:
+        household, household_created = device_household(session, user, payload.new_household)
+    else:
+        household = _household_in_scope(session, user, payload.household_code)
     survey_round = session.scalar(select(SurveyRound).where(SurveyRound.code == (payload.round_code or "").strip())
                                   .options(selectinload(SurveyRound.areas),
                                            joinedload(SurveyRound.questionnaire_version, innerjoin=True)))
@@ -89,11 +96,13 @@ def save_submission(session: Session, user: User, payload: SubmissionPayload, *,
             raise SubmissionConflict("Mã phiếu (uuid) này đã được dùng cho một hộ hoặc một đợt khảo sát khác.")
         if existing is not None and existing.answers_hash == digest:
             return SaveOutcome(existing, created=False, duplicate=True)
+    if payload.base_version is not None:
+        _check_base_version(existing, payload.base_version)
     if existing is None:
         created = _create(session, user, payload, uuid, household, survey_round, check.answers, digest, prepared)
-        return SaveOutcome(created, created=True, duplicate=False)
+        return SaveOutcome(created, created=True, duplicate=False, household_created=household_created)
     _update(session, user, payload, existing, check.answers, digest, prepared)
-    return SaveOutcome(existing, created=False, duplicate=False)
+    return SaveOutcome(existing, created=False, duplicate=False, household_created=household_created)
 
 
 def _household_in_scope(session: Session, user: User, code: str) -> Household:
@@ -105,6 +114,25 @@ def _household_in_scope(session: Session, user: User, code: str) -> Household:
     if household is None or not user.covers(household.village):
         raise SubmissionNotFound(f"Không tìm thấy hộ mã '{code}' (hoặc hộ nằm ngoài địa bàn của bạn).")
     return household
+
+
+STALE_REASONS = {"edited": "giám sát đã sửa phiếu", "approved": "giám sát đã duyệt phiếu",
+                 "rejected": "giám sát đã loại phiếu"}
+
+
+def _check_base_version(existing: Submission | None, base_version: int) -> None:
+    """The device edited version ``base_version``: it must still be the server's, or the edit is refused (409)
+    with the server's version in ``errors["server_version"]``, so the outbox keeps the item and says why."""
+    if existing is None:
+        raise SubmissionNotFound(f"Không có phiếu này trên máy chủ để sửa (phiên bản {base_version}).",
+                                 {"base_version": "Phiếu chưa từng được gửi; gửi không kèm base_version"})
+    if existing.version_number != base_version:
+        reason = STALE_REASONS.get(existing.state, "phiếu đã được gửi lại từ nơi khác")
+        raise SubmissionConflict(
+            f"Phiếu trên máy chủ đã sang phiên bản {existing.version_number} ({reason}); bản sửa trên máy này dựa "
+            f"trên phiên bản {base_version}. Hãy tải lại phiếu rồi sửa lại.",
+            {"base_version": f"Phiên bản trên máy chủ: {existing.version_number} ({existing.state_label})",
+             "server_version": str(existing.version_number)})
 
 
 def _check_times(payload: SubmissionPayload) -> None:
