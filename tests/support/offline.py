@@ -72,11 +72,11 @@ def open_app(page, base_url: str, *, installed: bool = True) -> None:
     page.wait_for_selector('[data-screen="home"]:not([hidden]) [data-household]')
     if installed:
         page.wait_for_selector("body[data-app-ready='1']")
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def open_household(page, key: str) -> None:
-    page.click(f'[data-household="{key}"]')
+    page.click(f'a.household-row[data-household="{key}"]')
     page.wait_for_selector('#questionnaire.is-paged[data-drafts-ready="1"]')
 
 
@@ -90,7 +90,7 @@ def send(page) -> None:
 
 
 def marks(page) -> dict[str, str]:
-    return page.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll('[data-household]'))
+    return page.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll('a.household-row'))
         .map(a => [a.dataset.household, a.querySelector('[data-mark]').dataset.mark]))""")
 
 

@@ -27,6 +27,7 @@
 
   function say(text, kind) {
     var box = $("[data-app-message]");
+    box.setAttribute("data-said-at", String(Date.now()));
     box.textContent = text || "";
     box.className = "flash" + (kind ? " flash-" + kind : "");
     box.hidden = !text;
@@ -62,14 +63,14 @@
   function identify() {
     return root.fetch(body.getAttribute("data-session-url"), { credentials: "same-origin", redirect: "manual",
                                                                 headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .catch(function () { return null; })
+      .then(function (response) { app.answered = true; return response.ok ? response.json() : null; })
+      .catch(function () { app.answered = false; return null; })
       .then(function (found) {
         app.session = !!found;
         app.user = found ? found.user : Device.lastUser();
         app.csrf = found ? found.csrf_token : null;
         if (found) Device.rememberUser(found.user);
-        $("[data-login-link]").hidden = app.session;
+        $("[data-login-link]").hidden = app.session || !app.answered;  // offline, logging in cannot help
         $("[data-user-name]").textContent = app.user ? (app.user.full_name || app.user.username) : "";
       });
   }
@@ -220,7 +221,11 @@
       });
     }).catch(function (error) { say("Không mở được dữ liệu trên máy: " + error.message, "danger"); });
     root.SurveyDrafts.checkStorage($("[data-storage-warning]"));
-    root.addEventListener("hashchange", function () { loadLocal().then(route); });
+    root.addEventListener("hashchange", function () {
+      var box = $("[data-app-message]");  // a message said just before the move (e.g. "in the outbox") stays
+      if (Date.now() - Number(box.getAttribute("data-said-at") || 0) > 1000) say("");
+      loadLocal().then(route);
+    });
     root.addEventListener("online", function () { showSyncState(); syncNow(true); });
     root.addEventListener("offline", showSyncState);
     root.setInterval(function () { if (root.navigator.onLine) syncNow(false); }, SYNC_EVERY_MS);
