@@ -1,5 +1,6 @@
 """What the service worker precaches: the app shell (one HTML page with no user data in it) and every static file
-it loads, each under the URL the page asks for (content-hashed by ``url_for``), with a revision Workbox compares.
+it loads, each under the URL the page asks for: content-hashed by ``url_for`` (``static_files.py``), so Workbox
+needs no revision of its own for them; the shell and the manifest get the hash of their text.
 
 The service worker's own text embeds this list, so a change of any file changes the worker's bytes: the browser
 installs the new worker, which precaches the new files and drops the old ones. Households, drafts and the outbox
@@ -20,21 +21,10 @@ SHELL_SCRIPTS = (
 )
 SHELL_STYLES = ("css/app.css", "css/form.css", "css/app_shell.css")
 ICONS = ("icons/app-192.png", "icons/app-512.png")
-_revisions: dict[str, str] = {}
 
 
 def _revision(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _static_revision(filename: str) -> str:
-    """The content hash of a static file, once per process (a deployment restarts the processes)."""
-    if filename not in _revisions:
-        from flask import current_app
-
-        with current_app.open_resource(f"static/{filename}") as handle:
-            _revisions[filename] = hashlib.sha256(handle.read()).hexdigest()[:16]
-    return _revisions[filename]
 
 
 def render_shell() -> str:
@@ -46,7 +36,7 @@ def precache_entries() -> list[dict]:
     entries = [{"url": url_for("offline_app.shell"), "revision": _revision(render_shell())},
                {"url": url_for("offline_app.manifest"), "revision": _revision(json.dumps(web_manifest()))}]
     for filename in (*SHELL_STYLES, *SHELL_SCRIPTS, *ICONS):
-        entries.append({"url": url_for("static", filename=filename), "revision": _static_revision(filename)})
+        entries.append({"url": url_for("static", filename=filename), "revision": None})
     return entries
 
 

@@ -201,7 +201,10 @@
   function registerWorker() {
     if (!root.navigator.serviceWorker) return Promise.resolve(null);
     return root.navigator.serviceWorker.register(body.getAttribute("data-sw-url"), { scope: "./" })
-      .then(function () { return root.navigator.serviceWorker.ready; }).catch(function () { return null; });
+      .then(function (registration) {
+        if (root.navigator.onLine) registration.update().catch(function () { return null; });  // a new release?
+        return root.navigator.serviceWorker.ready;
+      }).catch(function () { return null; });
   }
 
   function boot() {

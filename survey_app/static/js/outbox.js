@@ -40,7 +40,8 @@
     return this.device.getCredential(owner).then(function (credential) {
       var headers = { "Content-Type": "application/json", "Accept": "application/json" };
       if (credential && credential.token) headers.Authorization = "Bearer " + credential.token;
-      else if (csrf()) headers["X-CSRFToken"] = csrf();
+      // With a live login session the server reads the session (then a write needs its CSRF header), else the token.
+      if (csrf()) headers["X-CSRFToken"] = csrf();
       return headers;
     });
   };
@@ -90,6 +91,10 @@
         }
         if (REFUSALS.indexOf(response.status) >= 0) {
           return readProblem(response).then(function (problem) {
+            if (problem.code === "csrf") {  // the session's protection, not the submission: log in again, keep it
+              result.stopped = "login";
+              return null;
+            }
             result.refused.push({ item: item, problem: problem });
             return device.putItem(Object.assign({}, item, { status: "refused", error: problem }));
           });
