@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.models import Household
-from tests.support.browser import chromium, live_server  # noqa: F401  (fixtures)
 from tests.support.browser import log_in, screenshot
 from tests.support.fieldwork import complete_answers
 from tests.support.offline import (

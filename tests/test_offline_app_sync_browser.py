@@ -15,7 +15,6 @@ from survey_app import static_files
 from survey_app.core.questionnaire import definition_from_data
 from survey_app.submissions import SubmissionPayload, save_submission
 from survey_app.surveys.versions import store_definition
-from tests.support.browser import chromium, live_server  # noqa: F401  (fixtures)
 from tests.support.browser import log_in, screenshot
 from tests.support.fieldwork import CAMPAIGN_FORM, ROUND_CODE, complete_answers
 from tests.support.offline import (

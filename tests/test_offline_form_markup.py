@@ -4,10 +4,9 @@ both (the inputs it reads, the answers it would send, what it shows and hides, i
 sets of forms/ho_gia_dinh.yaml and of the small form with every other widget."""
 from __future__ import annotations
 
-
 import pytest
 
-from tests.support.browser import chromium, live_server, log_in, tablet_page  # noqa: F401  (fixtures)
+from tests.support.browser import log_in
 from tests.support.fieldwork import ROUND_CODE, complete_answers, make_small_round
 
 pytestmark = pytest.mark.browser
