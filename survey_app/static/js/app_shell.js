@@ -140,7 +140,8 @@
       }
       body.setAttribute("data-sync-state", result.stopped || "done");
       if (result.stopped) return null;
-      return app.device.markSynced(app.user.id).then(fetchPackage);
+      var synced = app.device.markSynced(app.user.id);
+      return result.sent.length ? synced.then(fetchPackage) : synced;  // new states and codes of what was sent
     }).catch(function () { body.setAttribute("data-sync-state", "offline"); })
       .then(loadLocal).then(function () { if (!$('[data-screen="household"]').hidden) return null; return route(); });
   }
