@@ -22,6 +22,7 @@ from tests.support.offline import (
     send,
     submissions_of,
     village_with_returned_submission,
+    wait_for_form,
     waiting,
 )
 
@@ -37,7 +38,7 @@ def add_household(page, head_name: str) -> None:
     form.locator("[name=members]").fill("2")
     form.locator("[name=address]").fill("Nương rẫy phía suối")
     form.locator("button[type=submit]").click()
-    page.wait_for_selector('#questionnaire.is-paged[data-drafts-ready="1"]')
+    wait_for_form(page)
 
 
 def test_three_households_a_new_one_and_a_returned_one_filled_offline_arrive_once_each(

@@ -19,11 +19,10 @@ from tests.support.browser import log_in, screenshot
 from tests.support.fieldwork import CAMPAIGN_FORM, ROUND_CODE, complete_answers
 from tests.support.offline import (
     fill,
+    installed_then_offline,
     marks,
     open_app,
     open_household,
-    page_of,
-    persistent_tablet,
     send,
     submissions_of,
     village_with_returned_submission,
@@ -34,9 +33,7 @@ pytestmark = pytest.mark.browser
 SYNCED = "() => document.body.dataset.outbox === '0' && document.body.dataset.syncState === 'done'"
 
 
-def queue_one_offline(page, base_url, context, key="HV1-002"):
-    open_app(page, base_url)
-    context.set_offline(True)
+def queue_one(page, key="HV1-002"):
     open_household(page, key)
     fill(page, complete_answers())
     send(page)
@@ -45,10 +42,8 @@ def queue_one_offline(page, base_url, context, key="HV1-002"):
 
 def test_an_expired_session_does_not_stop_the_sync(live_server, chromium, factories, world, session, tmp_path):
     village = village_with_returned_submission(factories, world, session)
-    with persistent_tablet(chromium, tmp_path / "tablet") as context:
-        page = page_of(context)
-        log_in(page, live_server.url, "dieutra")
-        queue_one_offline(page, live_server.url, context)
+    with installed_then_offline(chromium, tmp_path / "tablet", live_server.url) as (context, page):
+        queue_one(page)
         user = world.users["dieutra"]
         user.session_generation += 1  # every session of the account ends (as after a password change or expiry)
         session.commit()
@@ -70,10 +65,8 @@ def test_another_user_of_the_tablet_neither_sees_nor_sends_the_outbox(live_serve
     village = village_with_returned_submission(factories, world, session)
     factories.user("dieutra2", "enumerator", "V1")
     session.commit()
-    with persistent_tablet(chromium, tmp_path / "tablet") as context:
-        page = page_of(context)
-        log_in(page, live_server.url, "dieutra")
-        queue_one_offline(page, live_server.url, context)
+    with installed_then_offline(chromium, tmp_path / "tablet", live_server.url) as (context, page):
+        queue_one(page)
         page.goto("about:blank")  # the app closed before the signal came back
         context.set_offline(False)
         context.clear_cookies()
@@ -96,11 +89,7 @@ def test_another_user_of_the_tablet_neither_sees_nor_sends_the_outbox(live_serve
 def test_a_refused_item_stays_with_the_servers_reason_until_discarded(live_server, chromium, factories, world,
                                                                      session, tmp_path):
     village = village_with_returned_submission(factories, world, session)
-    with persistent_tablet(chromium, tmp_path / "tablet") as context:
-        page = page_of(context)
-        log_in(page, live_server.url, "dieutra")
-        open_app(page, live_server.url)
-        context.set_offline(True)
+    with installed_then_offline(chromium, tmp_path / "tablet", live_server.url) as (context, page):
         open_household(page, "HV1-004")
         page.fill("input[name=nguoi_tra_loi]", "Hồ Văn Lếch")
         send(page)
@@ -156,11 +145,7 @@ PRECACHED = """(part) => caches.keys().then(names => Promise.all(names.map(name 
 def test_an_app_update_and_a_new_questionnaire_version_leave_the_drafts_openable(
         live_server, chromium, app, factories, world, session, tmp_path, monkeypatch):
     village = village_with_returned_submission(factories, world, session)
-    with persistent_tablet(chromium, tmp_path / "tablet") as context:
-        page = page_of(context)
-        log_in(page, live_server.url, "dieutra")
-        open_app(page, live_server.url)
-        context.set_offline(True)
+    with installed_then_offline(chromium, tmp_path / "tablet", live_server.url) as (context, page):
         open_household(page, "HV1-002")
         old_version = page.evaluate("() => window.surveyForm.defn.version")
         page.fill("input[name=nguoi_tra_loi]", "Nháp trước khi cập nhật")

@@ -12,19 +12,23 @@ from tests.support.fieldwork import ROUND_CODE, complete_answers, make_small_rou
 pytestmark = pytest.mark.browser
 
 
-# The structure of a form body: every element's tag, attributes (values of inputs aside: defaults are compared
-# through the answers read) and own text, in document order; templates' contents included.
+# The structure of a form body: every element's tag, attributes (values and checked marks of inputs aside: the
+# server puts defaults and the register's prefill in, the app sets them through the view; answers are compared
+# below) and own text, in document order; templates' contents included.
 STRUCTURE = """(form) => {
   const out = [];
   const walk = (node) => {
     for (const child of node.children) {
-      const attrs = Array.from(child.attributes).filter(a => a.name !== 'value' || child.type === 'hidden'
+      const attrs = Array.from(child.attributes).filter(a => (a.name !== 'value' || child.type === 'hidden'
           || child.type === 'radio' || child.type === 'checkbox' || child.tagName === 'OPTION')
+          && a.name !== 'checked' && a.name !== 'selected'
+          && !(a.name === 'hidden' && child.hasAttribute('data-repeat-empty')))
         .map(a => a.name + '=' + a.value).sort().join(' ');
       const text = Array.from(child.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('')
         .replace(/\\s+/g, ' ').trim();
       out.push(child.tagName + ' ' + attrs + (text ? ' | ' + text : ''));
-      walk(child.tagName === 'TEMPLATE' ? child.content : child);
+      // Repeat rows are the view's copies of the row template (compared here): the server draws the prefilled ones.
+      if (!child.classList.contains('repeat-rows')) walk(child.tagName === 'TEMPLATE' ? child.content : child);
     }
   };
   walk(form.querySelector('.form-body'));

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from survey_app.models import Submission
 from survey_app.submissions import SubmissionPayload, save_submission
 from survey_app.submissions.decisions import decide
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, CSP_LISTENER, CSP_MARK, TABLET
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, CSP_LISTENER, CSP_MARK, TABLET, log_in
 from tests.support.fieldwork import ROUND_CODE, complete_answers, make_campaign_round
 from tests.support.surveys import new_uuid
 
@@ -58,6 +58,17 @@ def persistent_tablet(chromium, profile_dir):
     assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
+@contextmanager
+def installed_then_offline(chromium, profile_dir, base_url: str, username: str = "dieutra"):
+    """A tablet on which ``username`` logged in and installed the app, then lost the network: (context, page)."""
+    with persistent_tablet(chromium, profile_dir) as context:
+        page = page_of(context)
+        log_in(page, base_url, username)
+        open_app(page, base_url)
+        context.set_offline(True)
+        yield context, page
+
+
 def page_of(context):
     page = context.pages[0] if context.pages else context.new_page()
     errors: list[str] = []
@@ -77,7 +88,13 @@ def open_app(page, base_url: str, *, installed: bool = True) -> None:
 
 def open_household(page, key: str) -> None:
     page.click(f'a.household-row[data-household="{key}"]')
-    page.wait_for_selector('#questionnaire.is-paged[data-drafts-ready="1"]')
+    wait_for_form(page, key)
+
+
+def wait_for_form(page, key: str | None = None) -> None:
+    """The household screen shows the form of ``key`` (any household's when None), ready for answers."""
+    named = f'[data-household="{key}"]' if key else ""
+    page.wait_for_selector(f'[data-screen="household"]:not([hidden]) #questionnaire.is-paged{named}[data-drafts-ready="1"]')
 
 
 def fill(page, answers: dict) -> None:

@@ -141,7 +141,8 @@
       body.setAttribute("data-sync-state", result.stopped || "done");
       if (result.stopped) return null;
       var synced = app.device.markSynced(app.user.id);
-      return result.sent.length ? synced.then(fetchPackage) : synced;  // new states and codes of what was sent
+      // New states and codes of what was sent; on the network's return or the button, whatever changed meanwhile.
+      return result.sent.length || force ? synced.then(fetchPackage) : synced;
     }).catch(function () { body.setAttribute("data-sync-state", "offline"); })
       .then(loadLocal).then(function () { if (!$('[data-screen="household"]').hidden) return null; return route(); });
   }
