@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
             app.config["DATABASE_URL"] = config_module.normalise_database_url(config["DATABASE_URL"])
 
     register_extensions(app)
+    register_proxy_fix(app)
     register_request_lifecycle(app)
     register_compression(app)
     register_security_headers(app)
@@ -53,6 +54,17 @@ def register_extensions(app: Flask) -> None:
     from .auth.session import configure_login_manager
 
     configure_login_manager(login_manager)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, the client's address is the one they put in X-Forwarded-For
+    (so the login throttle per address counts clients, not the proxy). 0, the default, believes no header: a client
+    talking to gunicorn directly could forge it. gunicorn already handles X-Forwarded-Proto (gunicorn.conf.py)."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0, x_port=0, x_prefix=0)
 
 
 def register_request_lifecycle(app: Flask) -> None:

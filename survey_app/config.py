@@ -64,6 +64,14 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def job_workers(environ) -> int:
+    """``JOB_WORKERS``: jobs run at the same time (default 2, for the 2 cores of a commune server), at least 1."""
+    try:
+        return max(1, int(environ.get("JOB_WORKERS", "2")))
+    except ValueError:
+        return 2
+
+
 def from_environment(instance_path: Path) -> dict:
     """Build the Flask config mapping from environment variables."""
     check_production_environment()
@@ -90,4 +98,11 @@ def from_environment(instance_path: Path) -> dict:
         "SURVEY_ENV": "production" if is_production() else "development",
         "STORAGE_DIR": os.environ.get("STORAGE_DIR") or str(instance_path / "storage"),
         "FORMS_DIR": os.environ.get("FORMS_DIR", str(Path(__file__).resolve().parent.parent / "forms")),
+        # the job queue (jobs/queue.py): Redis when REDIS_URL is set, else a SQLite file of this machine
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "JOB_QUEUE_FILE": os.environ.get("JOB_QUEUE_FILE") or str(instance_path / "job-queue.sqlite3"),
+        "JOB_QUEUE_NAME": os.environ.get("JOB_QUEUE_NAME") or "survey-jobs",
+        "JOB_WORKERS": job_workers(os.environ),
+        # reverse proxies in front of the server whose X-Forwarded-For is believed (0: none, the default)
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
     }

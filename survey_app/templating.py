@@ -5,7 +5,7 @@
 Filters: ``format_int``, ``format_decimal(digits=1)``, ``format_percent(denominator)``, ``format_percent_value``,
 ``format_percent_change(denominator, previous_count, previous_denominator)``, ``format_ratio(denominator)``,
 ``format_money``, ``format_date_vn`` (a date, or an aware time's date in Vietnam), ``format_datetime_vn`` (an aware
-time in Vietnam, ``10/05/2024 09:05``), ``format_place_date(date)``. Globals: ``nl2br(text)``.
+time in Vietnam, ``10/05/2024 09:05``), ``format_place_date(date)``, ``sentence_case`` (a title's first letter). Globals: ``nl2br(text)``.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ FILTERS = {
     "format_date_vn": formatting.format_date_vn,
     "format_datetime_vn": formatting.format_datetime_vn,
     "format_place_date": formatting.format_place_date,
+    "sentence_case": formatting.sentence_case,
 }
 
 

@@ -36,6 +36,7 @@ def register_transaction_boundary(app: Flask, db) -> None:
     def _commit_or_rollback(response):
         if response.status_code < 400:
             db.session.commit()
+            _run_callbacks(g.pop("after_commit", []))
         else:
             db.session.rollback()
         return response
@@ -47,11 +48,16 @@ def register_transaction_boundary(app: Flask, db) -> None:
         token = g.pop("write_intent_token", None)
         if token is not None:
             reset_write_intent(token)
-        for callback in g.pop("after_transaction", []):
-            try:
-                callback()
-            except Exception:  # bookkeeping after the response must never fail the request
-                log.exception("after-transaction callback failed")
+        g.pop("after_commit", None)  # rolled back: what was to follow the commit does not happen
+        _run_callbacks(g.pop("after_transaction", []))
+
+
+def _run_callbacks(callbacks: list[Callable[[], None]]) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # bookkeeping after the transaction must never fail the request
+            log.exception("after-transaction callback failed")
 
 
 def reads_first(view):
@@ -69,6 +75,12 @@ def _reads_first(app: Flask) -> bool:
 def after_transaction(callback: Callable[[], None]) -> None:
     """Run ``callback`` after this request's transaction has been committed or rolled back."""
     g.setdefault("after_transaction", []).append(callback)
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once this request's transaction has committed (never if it is rolled back), e.g. to put
+    on the job queue the id of a job row that must be visible to the worker."""
+    g.setdefault("after_commit", []).append(callback)
 
 
 def register_conflict_retries(app: Flask, db) -> None:
@@ -92,6 +104,7 @@ def _retrying(view, db):
                 if attempt == ATTEMPTS or not is_transient(err):
                     raise
                 db.session.rollback()
+                g.pop("after_commit", None)  # that run's rows are gone; the next run queues its own
                 set_write_intent(g.get("write_intent", False))
                 time.sleep(random.uniform(0.005, 0.03) * attempt)
         raise AssertionError("unreachable")

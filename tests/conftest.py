@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from survey_app import create_app, migrate
 from survey_app.auth import service as account_service
 from survey_app.extensions import db
+from survey_app.jobs.enqueue import job_queue
 from survey_app.models import Base
 from tests.support.live_server import csrf_in
 
@@ -71,7 +72,8 @@ def _apps():
 @pytest.fixture
 def app(database_url, _apps, tmp_path_factory):
     if database_url not in _apps:
-        _apps[database_url] = create_app({"TESTING": True, "DATABASE_URL": database_url,
+        _apps[database_url] = create_app({"TESTING": True, "DATABASE_URL": database_url, "REDIS_URL": None,
+                                          "JOB_QUEUE_FILE": str(tmp_path_factory.mktemp("queue") / "q.sqlite3"),
                                           "SECRET_KEY": "test-secret", "LOGIN_LOCK_MINUTES": 15})
     application = _apps[database_url]
     db.use(application)
@@ -80,6 +82,8 @@ def app(database_url, _apps, tmp_path_factory):
     yield application
     db.session.remove()
     _empty_database(application)
+    if "job_queue" in application.extensions:  # ids of the rows just deleted must not reach the next test's worker
+        job_queue(application).huey.flush()
 
 
 def _empty_database(application) -> None:

@@ -100,7 +100,7 @@ def test_a_crash_becomes_a_failed_job_with_a_generic_message(app, world, session
     assert "ZeroDivisionError: boom" in capsys.readouterr().err  # the traceback goes to the worker's log
 
 
-def test_dead_or_silent_workers_show_as_failed(world, session, tmp_path):
+def test_dead_or_silent_workers_are_retried_and_on_the_last_attempt_failed(world, session, tmp_path):
     now = datetime.now(timezone.utc)
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                               text=True, check=True)
@@ -114,11 +114,15 @@ def test_dead_or_silent_workers_show_as_failed(world, session, tmp_path):
     never = _job(session, world, "counting", tmp_path)
     never.created_at = now - timedelta(minutes=3)
     fresh = _job(session, world, "counting", tmp_path)
-    service.expire_stale(session, [dead, silent, alive, never, fresh], now=now)
-    assert (dead.state, dead.message) == ("failed", service.CRASHED_MESSAGE)
-    assert (silent.state, silent.message) == ("failed", service.CRASHED_MESSAGE)
-    assert (never.state, never.message) == ("failed", service.NOT_STARTED_MESSAGE)
-    assert alive.state == "running" and fresh.state == "queued"
+    last = _job(session, world, "counting", tmp_path)
+    last.state, last.worker_host, last.attempts = "running", "other-host", service.MAX_ATTEMPTS - 1
+    last.heartbeat_at = now - timedelta(minutes=6)
+    retry = service.recover_stale(session, [dead, silent, alive, never, fresh, last], now=now)
+    assert retry == [dead.id, silent.id]
+    assert (dead.state, dead.attempts, dead.worker_pid) == ("queued", 1, None)
+    assert (silent.state, silent.attempts, silent.heartbeat_at) == ("queued", 1, now)
+    assert (last.state, last.message) == ("failed", service.CRASHED_MESSAGE)
+    assert alive.state == "running" and fresh.state == "queued" and never.state == "queued"  # behind the running one, not lost
 
 
 def test_unknown_kind_fails_cleanly(app, world, session, tmp_path):

@@ -120,10 +120,16 @@ def _page_cell(html: str, table_id: str, outcome_id: str) -> str:
 
 
 def _table_export(client, path: str, fmt: str) -> tuple[list, list]:
-    body = client.get(f"{path}/bang.{fmt}")
+    """(header, rows): the labels for the CSV for people (its row of codes left out) and the XLSX, the codes for
+    the CSV for machines (``csv-may``)."""
+    machine = fmt == "csv-may"
+    body = client.get(f"{path}/bang.csv?dang=may" if machine else f"{path}/bang.{fmt}")
     assert body.status_code == 200
-    if fmt == "csv":
-        rows = list(csv.reader(io.StringIO(body.get_data(as_text=True).lstrip("\ufeff"))))
+    if machine:
+        rows = list(csv.reader(io.StringIO(body.get_data(as_text=True))))
+    elif fmt == "csv":
+        labels, _codes, *rows = csv.reader(io.StringIO(body.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+        rows = [labels, *rows]
     else:
         sheet = load_workbook(io.BytesIO(body.data), read_only=True).active
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -141,12 +147,14 @@ def test_page_api_csv_and_xlsx_show_the_same_rounded_value(tied_villages, client
         outcome = next(o for o in api["area"]["outcomes"] if o["id"] == INFORMED)
         assert (outcome["count"], outcome["population"]) == (count, households)
         assert outcome["percent"] == number and isinstance(outcome["percent"], float)
-        for fmt in ("csv", "xlsx"):
+        for fmt in ("csv", "csv-may", "xlsx"):
             header, rows = _table_export(client, path, fmt)
-            column = header.index(f"{outcome['label']} — tỷ lệ (%)")
+            column = header.index(f"{INFORMED}.percent" if fmt == "csv-may" else f"{outcome['label']} — tỷ lệ (%)")
             assert rows[0][0] == village
             if fmt == "csv":
-                assert rows[0][column] == str(number)  # "6.3", not "6.2" nor "6.25"
+                assert rows[0][column] == printed.rstrip("%")  # "6,3", not "6,2" nor "6,25"
+            elif fmt == "csv-may":
+                assert rows[0][column] == str(number)  # "6.3"
             else:
                 assert rows[0][column] == number and isinstance(rows[0][column], float)
         assert printed in html  # the bar chart's label, from the same function

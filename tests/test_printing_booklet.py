@@ -1,5 +1,5 @@
 """Village booklet: its content (cover, summary, one sheet per household on new pages), both rendering paths,
-and the whole background flow through the web pages and a real detached worker process."""
+and the whole background flow through the web pages, the queue and its worker."""
 from __future__ import annotations
 
 import time
@@ -8,6 +8,7 @@ import pytest
 
 from survey_app.printing import booklet
 from tests.conftest import csrf_token, login
+from tests.support.job_worker import running_worker
 from tests.support.pdf import have_poppler, pdf_pages, pdf_text
 from tests.support.printing import PRINT_DAY, campaign_round, submit_household
 
@@ -80,7 +81,7 @@ def _wait_for_end(client, url, seconds=120):
     raise AssertionError(f"job did not finish: {states[-5:]}")
 
 
-def test_booklet_job_through_the_web_and_a_detached_worker(app, world, session, factories, client, tmp_path,
+def test_booklet_job_through_the_web_and_the_queue_worker(app, world, session, factories, client, tmp_path,
                                                           monkeypatch):
     monkeypatch.setitem(app.config, "STORAGE_DIR", str(tmp_path / "storage"))
     _village_with_households(world, session, factories)
@@ -94,7 +95,9 @@ def test_booklet_job_through_the_web_and_a_detached_worker(app, world, session, 
     page = client.get(job_url)
     assert page.status_code == 200 and "Tập hồ sơ hộ thôn Kon Tu Rằng 2" in page.get_data(as_text=True)
     job_id = int(job_url.rstrip("/").split("/")[-1])
-    data, states = _wait_for_end(client, f"/paper/jobs/{job_id}/status")
+    assert client.get(f"/paper/jobs/{job_id}/status").get_json()["state"] == "queued"  # no worker yet: it waits
+    with running_worker(app):
+        data, states = _wait_for_end(client, f"/paper/jobs/{job_id}/status")
     assert data["state"] == "done", data
     assert (data["done"], data["total"], data["percent"]) == (3, 3, 100)
     assert set(states) <= {"queued", "running", "done"}

@@ -129,15 +129,16 @@ def test_household_export_is_limited_to_the_area_and_explains_criteria(province,
     login(client, "xa")
     assert client.get("/api/v1/rollup?round=CVD-2025").get_json()["area"]["code"] == "KT-KPL-01"
     body = client.get("/reports/CVD-2025/KT-KPL-01/ho.csv").get_data(as_text=True)
-    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
-    header, data = rows[0], rows[1:]
-    assert "[life_improved.co_ti_vi] Có ti vi" in header
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    header, codes, data = rows[0], rows[1], rows[2:]
+    assert header[codes.index("life_improved.co_ti_vi")] == "Có ti vi"
     assert data and all(row[3].startswith("KT-KPL-01-") for row in data)
     expected = expected_by_area(session, "CVD-2025")["KT-KPL-01"]
-    informed = header.index("[informed] Được tuyên truyền, phổ biến nội dung Cuộc vận động")
+    informed = header.index("Được tuyên truyền, phổ biến nội dung Cuộc vận động")
+    assert codes[informed] == "informed"
     assert sum(1 for row in data if row[informed] == "Đạt") == expected.met["informed"]
     workbook = load_workbook(io.BytesIO(client.get("/reports/CVD-2025/KT-KPL-01/ho.xlsx").data), read_only=True)
-    assert len(list(workbook.active.iter_rows(values_only=True))) == len(rows)
+    assert len(list(workbook.active.iter_rows(values_only=True))) == len(rows) - 1  # codes: the sheet "Mã cột"
 
 
 def test_drill_down_links_and_ethnic_toggle(province, client):

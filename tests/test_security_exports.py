@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from survey_app.models import Household
-from survey_app.reports.exports import safe_cell, stream_csv, write_xlsx
+from survey_app.reports.exports import Column, Export, safe_cell, stream_csv, write_xlsx
 from tests.conftest import login
 from tests.support.rollup import generate_small
 
@@ -25,7 +25,7 @@ def named_heads(app, session, factories, client):
     session.commit()
     login(client, "xa")
     body = client.get("/reports/CVD-2025/KT-KPL-01/ho.csv").get_data(as_text=True)
-    codes = [row[0] for row in csv.reader(io.StringIO(body.lstrip("\ufeff")))][1:3]
+    codes = [row[0] for row in csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";")][2:4]
     assert len(codes) == 2
     for code, name in zip(codes, PAYLOADS):
         session.scalar(select(Household).where(Household.code == code)).head_name = name
@@ -46,7 +46,11 @@ def test_formula_injection_in_xlsx_exports(named_heads, client):
 
 def test_formula_injection_in_csv_exports(named_heads, client):
     body = client.get("/reports/CVD-2025/KT-KPL-01/ho.csv").get_data(as_text=True)
-    heads = {row[1] for row in csv.reader(io.StringIO(body.lstrip("\ufeff")))}
+    heads = {row[1] for row in csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";")}
+    assert {"'" + PAYLOADS[0], "'" + PAYLOADS[1]} <= heads
+    assert not any(h.startswith(("=", "+", "-", "@")) for h in heads)
+    machine = client.get("/reports/CVD-2025/KT-KPL-01/ho.csv?dang=may").get_data(as_text=True)
+    heads = {row[1] for row in csv.reader(io.StringIO(machine))}
     assert {"'" + PAYLOADS[0], "'" + PAYLOADS[1]} <= heads
     assert not any(h.startswith(("=", "+", "-", "@")) for h in heads)
 
@@ -54,12 +58,14 @@ def test_formula_injection_in_csv_exports(named_heads, client):
 def test_formula_injection_every_dangerous_start_is_prefixed_and_numbers_stay_numbers():
     assert [safe_cell(p) for p in PAYLOADS] == ["'" + p for p in PAYLOADS]
     assert [safe_cell(v) for v in (-3, -2.5, 0, "Nguyễn Văn A", "", None)] == [-3, -2.5, 0, "Nguyễn Văn A", "", None]
-    path = write_xlsx(iter([["so", "ten"], [-3, "=1+1"]]), "t")
+    path = write_xlsx(Export([Column("so", "Số"), Column("ten", "=Tên")], [[-3, "=1+1"]]), "t")
     try:
-        row = list(load_workbook(path).active.iter_rows(min_row=2))[0]
+        header, row = list(load_workbook(path).active.iter_rows())
+        assert header[1].value == "'=Tên"
         assert (row[0].value, row[0].data_type) == (-3, "n")
         assert (row[1].value, row[1].data_type) == ("'=1+1", "s")
     finally:
         os.unlink(path)
-    text = "".join(stream_csv(iter([[-3, "-3", "=1"]])))
-    assert text.lstrip("\ufeff").strip() == "-3,'-3,'=1"
+    export = Export([Column("a", "A"), Column("b", "B"), Column("c", "C")], [[-3, "-3", "=1"]])
+    assert "".join(stream_csv(export)).lstrip("\ufeff").splitlines()[2] == "-3;'-3;'=1"
+    assert "".join(stream_csv(export, for_machines=True)).splitlines()[1] == "-3,'-3,'=1"

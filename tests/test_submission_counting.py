@@ -102,8 +102,8 @@ def _stored_current(session, campaign) -> list[str]:
 
 def _export_rows(client, campaign) -> list[list[str]]:
     body = client.get(f"/reports/{campaign[0]}/V1/ho.csv").get_data(as_text=True)
-    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
-    return [row for row in rows[1:] if campaign[1] in row]
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    return [row for row in rows[2:] if campaign[1] in row]  # after the rows of labels and codes
 
 
 def _informed(client, campaign) -> tuple[int, int]:

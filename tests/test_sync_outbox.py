@@ -42,10 +42,10 @@ def test_a_household_created_offline_gets_the_next_register_code_with_its_submis
     assert response.status_code == 201, response.get_json()
     assert_matches(response, "/submissions", "post")
     data = response.get_json()
-    assert data["new_household"] == {"client_uuid": sent["new_household"]["client_uuid"], "code": "V1-001",
+    assert data["new_household"] == {"client_uuid": sent["new_household"]["client_uuid"], "code": "V1-0001",
                                      "created": True}
-    assert data["household"] == "V1-001" and data["state"] == "submitted"
-    household = session.scalar(select(Household).where(Household.code == "V1-001"))
+    assert data["household"] == "V1-0001" and data["state"] == "submitted"
+    household = session.scalar(select(Household).where(Household.code == "V1-0001"))
     assert (household.head_name, household.ethnic_group_code, household.members, household.village.code,
             household.client_uuid) == ("Y Hoa", "ba_na", 5, "V1", sent["new_household"]["client_uuid"])
     assert session.scalar(select(func.count()).select_from(AuditEntry)
@@ -72,7 +72,7 @@ def test_a_resent_new_household_submission_is_a_duplicate(client, session, enume
 
 def test_the_village_may_be_named_by_its_id(client, session, world, enumerator):
     sent = body(None, new_household=new_household(village=world.areas["V1"].id))
-    assert client.post(SUBMISSIONS, json=sent, headers=enumerator).get_json()["household"] == "V1-001"
+    assert client.post(SUBMISSIONS, json=sent, headers=enumerator).get_json()["household"] == "V1-0001"
 
 
 @pytest.mark.parametrize("village", ["V2", "KHONG-CO"])

@@ -16,7 +16,7 @@ from survey_app import migrate
 from survey_app.database import make_engine
 from tests.support.factories import PASSWORD, Factories
 from tests.support.live_database import drop_postgres_database, live_database
-from tests.support.live_server import LiveServer, csrf_in, log_in, request
+from tests.support.live_server import LiveServer, csrf_in, log_in, request, start_job_worker, stop_job_worker
 from tests.support.pdf import have_poppler, pdf_text
 from tests.support.printing import campaign_round, submit_household
 
@@ -41,16 +41,20 @@ def _seed(url: str) -> None:
 def servers(request, tmp_path_factory):
     workdir = tmp_path_factory.mktemp(f"two_{request.param}")
     url, postgres_url = live_database(request.param, workdir, "two")
-    shared = {"STORAGE_DIR": str(workdir / "shared-volume"), "SURVEY_ENV": "production"}
+    shared = {"STORAGE_DIR": str(workdir / "shared-volume"), "SURVEY_ENV": "production",
+              "JOB_QUEUE_FILE": str(workdir / "job-queue.sqlite3"), "REDIS_URL": ""}  # one queue, one worker
     pair = [LiveServer(url, workdir / f"gunicorn-{name}.log", workers=1, threads=4, secret_key="one-key-for-all",
                        env=shared) for name in ("a", "b")]
+    worker = None
     try:
         migrate.upgrade(url)
         _seed(url)
         for server in pair:
             server.start()
+        worker = start_job_worker(url, "one-key-for-all", shared, workdir / "jobs.log")
         yield pair, workdir / "shared-volume"
     finally:
+        stop_job_worker(worker)
         for server in pair:
             server.stop()
         if postgres_url is not None:

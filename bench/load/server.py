@@ -1,18 +1,20 @@
 """The app under load and the faults done to it: gunicorn as the live-server tests start it
-(``tests.support.live_server.LiveServer``), one worker SIGKILLed, or the whole server and the job workers
-SIGKILLed and started again on the same port. Every wait is bounded."""
+(``tests.support.live_server.LiveServer``) beside its job worker (``flask jobs worker``, as `make run` starts
+them), one gunicorn worker SIGKILLed, or the whole server and the job worker SIGKILLed and both started again on
+the same port. Every wait is bounded."""
 from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
-from tests.support.live_server import LiveServer
+from tests.support.live_server import LiveServer, start_job_worker, stop_job_worker
 
 SECRET_KEY = "bench-load"  # from the environment, so sessions survive a restart
 RESPAWN_TIMEOUT = 30.0
-JOB_WORKER_MARKS = (b"survey_app.jobs.worker", b"huey")
+JOB_WORKER_MARKS = (b"jobs\0worker", b"huey")
 
 
 def _processes():
@@ -42,8 +44,11 @@ class Target:
     def __init__(self, database_url: str, workdir: Path, workers: int = 2, threads: int = 4):
         self.database_url = database_url
         self.workdir = Path(workdir)
+        # the queue in the work folder, never a Redis of the environment shared with other runs
+        queue_env = {"JOB_QUEUE_FILE": str(self.workdir / "job-queue.sqlite3"), "REDIS_URL": ""}
         self.server = LiveServer(database_url, self.workdir / "gunicorn-0.log", workers=workers, threads=threads,
-                                 secret_key=SECRET_KEY)
+                                 secret_key=SECRET_KEY, env=queue_env)
+        self.job_worker: subprocess.Popen | None = None
         self.starts = 0
         self.downtime: list[tuple[float, float]] = []
         self.faults: list[tuple[float, float]] = []  # every fault, from the kill until served again
@@ -56,13 +61,16 @@ class Target:
 
     def start(self) -> "Target":
         self.server.log_path = self.workdir / f"gunicorn-{self.starts}.log"
-        self.starts += 1
         self.server.start()
+        self.job_worker = start_job_worker(self.database_url, SECRET_KEY, self.server.env,
+                                           self.workdir / f"jobs-{self.starts}.log")
+        self.starts += 1
         return self
 
     def stop(self) -> None:
-        """Stop gunicorn, and any job worker still running (detached, it would outlive the bench)."""
+        """Stop gunicorn and the job worker (SIGTERM: it finishes its job), and any job worker still running."""
         self.server.stop()
+        stop_job_worker(self.job_worker)
         for pid in self.job_worker_pids():
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -97,7 +105,8 @@ class Target:
                            f"{time.monotonic() - at - self.t0:.1f} s later")
 
     def kill_everything(self, at: float) -> None:
-        """SIGKILL the master, its workers and the job workers, then start the server again on the same port."""
+        """SIGKILL the master, its workers and the job worker, then start both again (the server on the same
+        port)."""
         down = time.monotonic()
         jobs = self.job_worker_pids()
         for pid in jobs:
@@ -107,6 +116,8 @@ class Target:
                 pass
         os.killpg(self.server.process.pid, signal.SIGKILL)
         self.server.process.wait(timeout=RESPAWN_TIMEOUT)
+        if self.job_worker is not None:
+            self.job_worker.wait(timeout=RESPAWN_TIMEOUT)  # SIGKILLed above: reap it
         self.server.stop()  # reaped already: closes the log
         self.start()
         up = time.monotonic()

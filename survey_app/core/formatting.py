@@ -98,6 +98,22 @@ def format_decimal(value: Number | None, digits: int = 1) -> str:
     return _group(_round(_to_decimal(value), digits), digits)
 
 
+def sentence_case(text: str | None) -> str:
+    """A title as Vietnamese writes it: first letter capital, the rest untouched (``"huyện Kon Plông"`` ->
+    ``"Huyện Kon Plông"``); area names are proper nouns, so nothing is lowered."""
+    if not text:
+        return ""
+    return text[0].upper() + text[1:]
+
+
+def format_plain_decimal(value: Number) -> str:
+    """An already rounded number for a CSV cell read by a Vietnamese-locale Excel: decimal comma and no thousands
+    dots, so the cell stays a number there: ``Decimal("66.0") -> "66,0"``, ``1714 -> "1714"``."""
+    if isinstance(value, int):
+        return str(value)
+    return f"{_to_decimal(value):f}".replace(".", ",")
+
+
 def format_answer_number(value: Number) -> str:
     """An answered number as people write it: whole numbers with thousands dots, others with at most two
     decimals and no trailing zeros: ``1500000 -> "1.500.000"``, ``36.5 -> "36,5"``, ``2.0 -> "2"``."""

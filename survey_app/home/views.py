@@ -53,7 +53,10 @@ def index():
 def healthz():
     """For the load balancer and monitoring, without login: the database answers, the job queue can run.
     200 ``{"status": "ok", "database": "ok", "queue": "ok"}``, or 503 naming what failed (no details beyond the
-    kind of error: anyone may call it)."""
+    kind of error: anyone may call it). No job worker seen lately is ``degraded`` with 200: this server still
+    serves everything but the printing of booklets."""
+    from ..jobs.enqueue import job_queue
+    from ..jobs.queue import WORKER_SILENCE_SECONDS
     from ..jobs.service import queue_problem
 
     checks = {"database": "ok", "queue": "ok"}
@@ -66,12 +69,16 @@ def healthz():
     else:
         try:
             problem = queue_problem(db.session, current_app.config["STORAGE_DIR"])
-        except Exception as err:
+            silence = None if problem else job_queue().worker_silence()
+        except Exception as err:  # the database or the queue's storage did not answer
             db.session.rollback()
             problem = f"{type(err).__name__}"
         if problem:
             checks["queue"] = f"error: {problem}"
-    healthy = all(value == "ok" for value in checks.values())
-    response = jsonify({"status": "ok" if healthy else "error", **checks})
-    response.status_code = 200 if healthy else 503
+        elif silence is None or silence > WORKER_SILENCE_SECONDS:
+            checks["queue"] = "degraded: no job worker running"
+    failed = any(value.startswith(("error", "unknown")) for value in checks.values())
+    status = "error" if failed else "ok" if all(value == "ok" for value in checks.values()) else "degraded"
+    response = jsonify({"status": status, **checks})
+    response.status_code = 503 if failed else 200
     return response  # no-store, like every response but static files (security_headers.py)

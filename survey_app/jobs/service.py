@@ -1,36 +1,34 @@
-"""Creating, starting and watching background jobs from the web process.
+"""Creating and watching background jobs, and recovering the ones whose worker died.
 
-Protocol: the request adds a queued `job` row and starts a detached worker (`python -m survey_app.jobs.worker
-ID`, its own session, stdout/stderr to `<output dir>/job-ID.log`). The request commits at its boundary after
-returning, so the worker waits for the row to become visible. The worker claims the row (queued -> running),
+Protocol: the request adds a queued `job` row; once the request has committed, its id goes onto the queue
+(jobs/queue.py, ``enqueue_after_commit``). The worker (``flask jobs worker``) claims the row (queued -> running),
 commits progress and a heartbeat as it goes, and ends it done (with the output file) or failed (with a
 Vietnamese message). Nothing waits for the worker: web workers are never blocked.
 
-A worker that died (killed, out of memory, machine restarted) cannot say so; :func:`expire_stale` recognises it
-when a page reads the job: a running job whose process is gone from this host, or whose heartbeat is older than
-``HEARTBEAT_TIMEOUT``, and a queued job never picked up within ``QUEUE_TIMEOUT``, are marked failed.
+A worker that died (killed, out of memory, machine restarted) cannot say so; :func:`recover_stale` recognises it
+(called by the worker every few seconds and by a page reading the job): a running job whose process is gone from
+this host or whose heartbeat is older than ``HEARTBEAT_TIMEOUT``, and a queued job no worker took within
+``QUEUE_TIMEOUT``, go back on the queue, at most ``MAX_ATTEMPTS`` times; then they are marked failed.
 """
 from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
-import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from survey_app.core.clock import utc_now
 from survey_app.models import Area, Job, User
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 HEARTBEAT_TIMEOUT = timedelta(minutes=5)
 QUEUE_TIMEOUT = timedelta(minutes=2)
-CRASHED_MESSAGE = ("Tiến trình in đã dừng bất thường (máy chủ khởi động lại hoặc hết bộ nhớ). "
+MAX_ATTEMPTS = 3  # runs of a job whose worker keeps dying, before it is failed
+RETRY_MESSAGE = "Tiến trình in bị gián đoạn; đang thử lại (lần {attempt}/{limit})."
+CRASHED_MESSAGE = (f"Tiến trình in đã dừng bất thường {MAX_ATTEMPTS} lần (máy chủ khởi động lại hoặc hết bộ nhớ). "
                    "Hãy tạo lại tập hồ sơ.")
 NOT_STARTED_MESSAGE = "Tiến trình in không khởi động được. Hãy thử lại hoặc báo quản trị hệ thống."
 
@@ -47,20 +45,6 @@ def create_job(session: Session, *, kind: str, title: str, user: User, area: Are
     return job
 
 
-def launch_worker(job_id: int, database_url: str, output_dir: Path) -> subprocess.Popen:
-    """Start the detached worker for ``job_id`` (own session group: it survives the web worker's restart)."""
-    output_dir = Path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, DATABASE_URL=database_url, PYTHONPATH=str(PROJECT_ROOT))
-    with open(output_dir / f"job-{job_id}.log", "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "survey_app.jobs.worker", str(job_id)], cwd=str(PROJECT_ROOT), env=env,
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)
-    # Reap the child when it ends, so that it does not linger as a zombie that looks alive to expire_stale.
-    threading.Thread(target=process.wait, name=f"job-{job_id}-reaper", daemon=True).start()
-    return process
-
-
 def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -71,10 +55,12 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def is_stale(job: Job, now: datetime) -> str | None:
-    """The failure message if the job's worker is evidently gone, else None."""
+def is_stale(job: Job, now: datetime, workers_busy: bool = False) -> str | None:
+    """The failure message if the job's worker is evidently gone (or none took it), else None. A queued job
+    waits as long as other jobs are running (``workers_busy``): it is behind them in the queue, not lost."""
     if job.state == "queued":
-        return NOT_STARTED_MESSAGE if now - job.created_at > QUEUE_TIMEOUT else None
+        waiting_since = job.heartbeat_at or job.created_at  # a job put back on the queue: since then
+        return NOT_STARTED_MESSAGE if not workers_busy and now - waiting_since > QUEUE_TIMEOUT else None
     if job.state != "running":
         return None
     if job.worker_pid and job.worker_host == socket.gethostname() and not process_alive(job.worker_pid):
@@ -83,14 +69,31 @@ def is_stale(job: Job, now: datetime) -> str | None:
     return CRASHED_MESSAGE if now - last > HEARTBEAT_TIMEOUT else None
 
 
-def expire_stale(session: Session, jobs: Iterable[Job], now: datetime | None = None) -> None:
-    """Mark failed the active jobs whose worker is gone (written in the caller's transaction)."""
+def recover_stale(session: Session, jobs: Iterable[Job], now: datetime | None = None) -> list[int]:
+    """Put back on the queue (state queued, one more attempt) the active jobs whose worker is gone, or mark them
+    failed once ``MAX_ATTEMPTS`` are used. Written in the caller's transaction; returns the ids to enqueue
+    after it commits."""
     now = now or utc_now()
+    busy = bool(session.scalar(select(func.count(Job.id)).where(Job.state == "running",
+                                                                Job.heartbeat_at > now - HEARTBEAT_TIMEOUT)))
+    retry: list[int] = []
     for job in jobs:
-        message = is_stale(job, now)
-        if message:
+        message = is_stale(job, now, workers_busy=busy)
+        if not message:
+            continue
+        if job.attempts + 1 < MAX_ATTEMPTS:
+            job.attempts += 1
+            job.state, job.worker_pid, job.worker_host, job.done, job.heartbeat_at = "queued", None, "", 0, now
+            job.message = RETRY_MESSAGE.format(attempt=job.attempts + 1, limit=MAX_ATTEMPTS)
+            retry.append(job.id)
+        else:
             job.state, job.message, job.finished_at = "failed", message, now
     session.flush()
+    return retry
+
+
+def active_jobs(session: Session) -> list[Job]:
+    return list(session.scalars(select(Job).where(or_(Job.state == "queued", Job.state == "running"))))
 
 
 def queue_problem(session: Session, storage_dir: Path, now: datetime | None = None) -> str | None:

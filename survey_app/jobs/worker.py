@@ -1,14 +1,13 @@
-"""The worker process of one job: ``python -m survey_app.jobs.worker JOB_ID`` (DATABASE_URL in the environment).
+"""Running one job, as the queue's worker does for each id it takes (jobs/consumer.py).
 
-Flask-free: it opens its own engine, claims the job (queued -> running, so a job never runs twice), runs the
-kind's handler, and records the end: done with the output file, or failed with a Vietnamese message (the
-traceback goes to the job's log file, not to the user).
+Flask-free: on the engine it is given, it claims the job (queued -> running, so an id delivered twice still
+runs once), runs the kind's handler, and records the end: done with the output file, or failed with a
+Vietnamese message (the traceback goes to the worker's log, not to the user).
 """
 from __future__ import annotations
 
 import os
 import socket
-import sys
 import time
 import traceback
 
@@ -18,12 +17,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey_app.core.clock import utc_now as _now
-from survey_app.database import make_engine
 from survey_app.models import Job
 
 from .kinds import JobFailure, handler_for
 
-WAIT_FOR_ROW_SECONDS = 30.0
+WAIT_FOR_ROW_SECONDS = 5.0  # enqueued after the commit: only SQLite's write lock can delay the claim
 GENERIC_FAILURE = "Lỗi khi thực hiện: {error}. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống (mã công việc {id})."
 
 
@@ -100,27 +98,3 @@ def run_job(engine: Engine, job_id: int, *, wait: float = WAIT_FOR_ROW_SECONDS) 
     with sessionmaker(bind=engine).begin() as final:
         final.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=_now(), **values))
     return values["state"]
-
-
-def main(argv: list[str]) -> int:
-    if len(argv) != 1 or not argv[0].isdigit():
-        print("usage: python -m survey_app.jobs.worker JOB_ID", file=sys.stderr)
-        return 2
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        from pathlib import Path
-
-        from survey_app.config import from_environment
-
-        url = from_environment(Path(__file__).resolve().parent.parent.parent / "instance")["DATABASE_URL"]
-    engine = make_engine(url)
-    try:
-        state = run_job(engine, int(argv[0]))
-    finally:
-        engine.dispose()
-    print(f"job {argv[0]}: {state or 'nothing to run'}", flush=True)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -1,9 +1,9 @@
-"""Background jobs (village booklets and other long printouts) run by a detached worker process.
+"""Background jobs (village booklets and other long printouts) run by the job queue's worker.
 
 A row is the whole protocol between the web request that creates the job and the worker that runs it: the
 worker moves `state` from queued to running to done (or failed), commits `done`/`total` as it goes and touches
 `heartbeat_at`; the web pages only read it. A job whose worker died is recognised by its silent heartbeat (see
-survey_app/jobs/service.py) and shown as failed.
+survey_app/jobs/service.py), retried a few times (`attempts`), then shown as failed.
 """
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ class Job(Base):
     output_path: Mapped[str] = mapped_column(String(500), default="")
     output_name: Mapped[str] = mapped_column(String(200), default="")  # download file name
     worker_pid: Mapped[int | None]
+    attempts: Mapped[int] = mapped_column(default=0)  # runs after a crashed worker (jobs/service.recover_stale)
     worker_host: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     started_at: Mapped[datetime | None]
@@ -50,6 +51,7 @@ class Job(Base):
     __table_args__ = (
         CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state_known"),
         CheckConstraint("done >= 0 AND total >= 0", name="progress_non_negative"),
+        CheckConstraint("attempts >= 0", name="attempts_non_negative"),
         Index("ix_job_state", "state", "created_at"),
     )
 

@@ -3,9 +3,10 @@ sheet starting on a new page, in one PDF. Run by the background worker (survey_a
 
 Each sheet is its own WeasyPrint document, so its footer counts its own pages ("Trang 1/6" of that household,
 which is what a detachable, signed sheet needs). The main worker process reads the database and builds each
-sheet's HTML; a process pool with one process per core turns HTML into PDF (the expensive part); the parts are
-joined with ``pdfunite`` (poppler-utils). Without ``pdfunite`` the sheets are laid out one after the other in
-the worker process and joined as WeasyPrint pages: the same booklet, on one core.
+sheet's HTML; a process pool of this job's share of the cores (``jobs.queue.processes_per_job``: the queue runs
+``JOB_WORKERS`` jobs at once) turns HTML into PDF (the expensive part); the parts are joined with ``pdfunite``
+(poppler-utils). With a share of one core, or without ``pdfunite``, the sheets are laid out one after the other
+in the worker and joined as WeasyPrint pages: the same booklet, on one core.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from survey_app.core.clock import vietnam_today
 from survey_app.jobs.kinds import JobFailure
+from survey_app.jobs.queue import processes_per_job
 from survey_app.models import Area, Household, Job
 from survey_app.printing import STATIC_ROOT, StaticOnlyURLFetcher, make_print_environment, render_pdf
 from survey_app.printing.render import DEFAULT_BASE_URL, render_template_html
@@ -75,7 +77,8 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def pool_size() -> int:
-    return max(1, os.cpu_count() or 1)
+    """This job's share of the cores: the queue runs ``JOB_WORKERS`` jobs at once (jobs/queue.py)."""
+    return processes_per_job()
 
 
 def build_booklet(session: Session, village: Area, *, codes: list[str] | None = None, round_code: str | None = None,
@@ -105,8 +108,9 @@ def build_booklet(session: Session, village: Area, *, codes: list[str] | None = 
                                  cover_context(village, summary, round_name, today, selection=bool(codes)))
     output_path = Path(output_path)
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    if shutil.which("pdfunite"):
-        _render_parallel(cover, sheets, output_path, progress, processes or pool_size())
+    processes = processes or pool_size()
+    if processes > 1 and shutil.which("pdfunite"):
+        _render_parallel(cover, sheets, output_path, progress, processes)
     else:
         _render_in_process(cover, sheets, output_path, progress)
     return output_path
@@ -115,7 +119,7 @@ def build_booklet(session: Session, village: Area, *, codes: list[str] | None = 
 def _render_parallel(cover: str, sheets: list[str], output_path: Path, progress, processes: int) -> None:
     with tempfile.TemporaryDirectory(prefix="booklet-", dir=output_path.parent) as folder:
         parts = [Path(folder) / f"{index:05d}.pdf" for index in range(len(sheets) + 1)]
-        context = multiprocessing.get_context("fork")
+        context = multiprocessing.get_context("spawn")  # the worker has threads: a fork could copy a held lock
         with concurrent.futures.ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
             futures = {pool.submit(html_to_pdf, html): index for index, html in enumerate([cover] + sheets)}
             for future in concurrent.futures.as_completed(futures):

@@ -45,8 +45,8 @@ def _context(report: RoundReport, today: dt.date) -> dict[str, Any]:
     counting = ("phiếu đã được duyệt" if survey_round.count_only_approved
                 else "mọi phiếu đã gửi (chưa bị trả lại, chưa bị loại)")
     return {
-        "document_title": f"Báo cáo kết quả Cuộc vận động — {area.display_name} — {survey_round.code}",
-        "running_id": f"Báo cáo {area.display_name} · {survey_round.code}",
+        "document_title": f"Báo cáo kết quả Cuộc vận động — {area.display_name} — {survey_round.name}",
+        "running_id": f"Báo cáo {area.display_name} · {survey_round.name}",
         "issuer_parent": issuer_parent,
         "issuer": issuer,
         "number": "......./BC-UBND",

@@ -129,7 +129,7 @@ def met_summary(score: ScoreResult) -> str:
     """One line for the history table: the outcomes met out of those the household was counted in."""
     counted = [o for o in score.outcomes if not o.internal and o.status != NOT_IN_POPULATION]
     met = [o.label for o in counted if o.status == MET]
-    head = f"Đạt {formatting.format_int(len(met))}/{formatting.format_int(len(counted))}"
+    head = f"{formatting.format_int(len(met))}/{formatting.format_int(len(counted))} kết quả"
     return f"{head}: {'; '.join(met)}" if met else head
 
 

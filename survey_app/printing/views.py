@@ -25,7 +25,8 @@ from ..access import area_clause, area_in_scope_or_404, household_in_scope_or_40
 from ..areas import area_labels
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..jobs.service import create_job, expire_stale, job_json, launch_worker
+from ..jobs.enqueue import enqueue_after_commit
+from ..jobs.service import create_job, job_json, recover_stale
 from ..models import Area, Job, SurveyRound
 from . import STATIC_ROOT, render_template_pdf
 from .booklet import booklet_households
@@ -84,7 +85,7 @@ def booklet_new():
 def _own_jobs() -> list[Job]:
     jobs = list(db.session.scalars(select(Job).where(Job.user_id == current_user.id)
                                    .order_by(Job.created_at.desc(), Job.id.desc()).limit(50)))
-    expire_stale(db.session, [job for job in jobs if job.active])
+    enqueue_after_commit(recover_stale(db.session, [job for job in jobs if job.active]))
     return jobs
 
 
@@ -115,7 +116,7 @@ def booklet_create():
     job = create_job(db.session, kind=BOOKLET_KIND, title=title, user=current_user, area=village,
                      params={"village": village.code, "households": selection, "round": round_code},
                      output_dir=jobs_dir())
-    launch_worker(job.id, current_app.config["DATABASE_URL"], jobs_dir())
+    enqueue_after_commit([job.id])
     return redirect(url_for("printing.job_page", job_id=job.id), 303)
 
 
@@ -124,7 +125,7 @@ def job_in_scope_or_404(job_id: int) -> Job:
     if job is None or not current_user.covers(job.area):
         raise NotFound()
     if job.active:
-        expire_stale(db.session, [job])
+        enqueue_after_commit(recover_stale(db.session, [job]))
     return job
 
 

@@ -16,7 +16,7 @@ from survey_app.results.rulesets import round_rulesets
 from survey_app.surveys.rounds import round_by_code
 
 from .chart import outcome_chart
-from .exports import household_rows, stream_csv, stream_file, table_rows, write_xlsx
+from .exports import Export, household_export, stream_csv, stream_file, table_export, write_xlsx
 from .queries import scored_rounds, top_areas
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
@@ -80,15 +80,22 @@ def _download(body, mimetype: str, filename: str) -> Response:
     return response
 
 
+def _csv(report, export: Export, kind: str) -> Response:
+    """The CSV for people, or with ``?dang=may`` the one for machines (docs/reports.md)."""
+    for_machines = request.args.get("dang") == "may"
+    name = _filename(report, f"{kind}-may" if for_machines else kind, "csv")
+    return _download(stream_with_context(stream_csv(export, for_machines=for_machines)), "text/csv; charset=utf-8",
+                     name)
+
+
 @bp.route("/<round_code>/<area_code>/bang.<fmt>")
 @permission_required("report.view")
 def export_table(round_code: str, area_code: str, fmt: str):
     report = report_or_404(round_code, area_code, compare=False)
     if fmt == "csv":
-        return _download(stream_with_context(stream_csv(table_rows(report))), "text/csv; charset=utf-8",
-                         _filename(report, "bao-cao", "csv"))
+        return _csv(report, table_export(report), "bao-cao")
     if fmt == "xlsx":
-        path = write_xlsx(table_rows(report), f"Báo cáo {report.survey_round.code}")
+        path = write_xlsx(table_export(report), f"Báo cáo {report.survey_round.code}")
         return _download(stream_file(path), XLSX, _filename(report, "bao-cao", "xlsx"))
     raise NotFound()
 
@@ -99,11 +106,10 @@ def export_households(round_code: str, area_code: str, fmt: str):
     report = report_or_404(round_code, area_code, compare=False)
     session, area = db.session, report.area
     if fmt == "csv":
-        return _download(stream_with_context(stream_csv(household_rows(session, report, area))),
-                         "text/csv; charset=utf-8", _filename(report, "ket-qua-ho", "csv"))
+        return _csv(report, household_export(session, report, area), "ket-qua-ho")
     if fmt == "xlsx":
         def build_and_stream():
-            path = write_xlsx(household_rows(session, report, area), f"Kết quả hộ {report.survey_round.code}")
+            path = write_xlsx(household_export(session, report, area), f"Kết quả hộ {report.survey_round.code}")
             yield from stream_file(path)
 
         return _download(stream_with_context(build_and_stream()), XLSX, _filename(report, "ket-qua-ho", "xlsx"))

@@ -1,7 +1,15 @@
 """The review queue: the submissions of the user's area, filtered and paged, in one query per page.
 
-Speed on large rounds: the area limit is ``village_id IN (villages of the user's subtrees)`` (an indexed column;
-the ids come from the small area table first), the round and state are indexed columns of the submission,
+Area: a submission is in the queue of the area its household lives in **now**, not the area it was received in.
+A household moved to another village (``households.service.save_household``, audited there) takes its earlier
+submissions to the new supervisor's queue and out of the old one's. We scope by the household's current village
+rather than rewriting ``Submission.village_id`` on a move: that column stays the village at receipt (the
+commune's income statistics of that time are built from it), a move changes one row and writes one audit entry,
+and the submission page checks the same current village (``submissions.queries.submission_in_scope``).
+
+Speed on large rounds: the area limit is ``household_id IN (households of the villages of the user's subtrees)``
+(the village ids come from the small area table first; households by village are indexed,
+``ix_household_village_group``), the round and state are indexed columns of the submission,
 rows are read as plain columns (never the answers), and the total is counted only up to ``COUNT_CAP``.
 Drafts never appear: they are the enumerator's unfinished work.
 """
@@ -144,9 +152,8 @@ def queue_conditions(session: Session, user: User, filters: QueueFilters, *, enu
     # The ids are read first (a small query on the area table) and written into the query: with a literal list
     # the planners estimate the area filter right and walk the (round, state, submitted_at) index for wide areas.
     village_ids = list(session.scalars(villages))
-    conditions = [Submission.village_id.in_(village_ids) if village_ids else false(),
-                  # a household moved to another area leaves the old area's queue (its current village counts)
-                  Submission.household_id.in_(select(Household.id).where(Household.village_id.in_(village_ids))),
+    conditions = [Submission.household_id.in_(select(Household.id).where(Household.village_id.in_(village_ids)))
+                  if village_ids else false(),  # the household's current village (module docstring)
                   Submission.state.in_(filters.states())]
     if filters.survey_round is not None:
         conditions.append(Submission.round_id == filters.survey_round.id)
@@ -169,7 +176,7 @@ def queue_statement(session: Session, user: User, filters: QueueFilters, *, enum
                    village.id.label("village_id"), village.name.label("village_name"), enumerator.username.label("enumerator_username"),
                    enumerator.full_name.label("enumerator_name"))
             .join(Household, Household.id == Submission.household_id)
-            .join(village, village.id == Submission.village_id)
+            .join(village, village.id == Household.village_id)
             .outerjoin(enumerator, enumerator.id == Submission.enumerator_id)
             .where(*queue_conditions(session, user, filters, enumerator_self=enumerator_self)))
     if filters.sort == "old":

@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..areas import area_labels
 from ..core.clock import local_date, vietnam_today
-from ..models import Area, Submission, SurveyRound, User
+from ..models import Area, Household, Submission, SurveyRound, User
 from .queue import parse_filters, queue_conditions, queue_statement
 
 
@@ -44,16 +45,19 @@ def waiting_for(session: Session, user: User) -> Waiting | None:
     filters = parse_filters(session, user, {"sort": "old"})  # the queue's default round, awaiting review
     if filters.survey_round is None:
         return None
-    rows = session.execute(
-        select(Area.code, Area.name, func.count(Submission.id))
-        .join(Area, Area.id == Submission.village_id)
+    rows = session.execute(  # by the household's current village, as the queue scopes (queue.py's docstring)
+        select(Area, func.count(Submission.id))
+        .join(Household, Household.id == Submission.household_id).join(Area, Area.id == Household.village_id)
         .where(*queue_conditions(session, user, filters))
-        .group_by(Area.id, Area.code, Area.name, Area.path).order_by(Area.path))
-    waiting = Waiting(filters.survey_round, villages=[VillageWaiting(code, name, count) for code, name, count in rows])
+        .group_by(Area.id).order_by(Area.path)).all()
+    labels = area_labels(session, [area for area, _ in rows])
+    waiting = Waiting(filters.survey_round,
+                      villages=[VillageWaiting(area.code, labels[area.id], count) for area, count in rows])
     waiting.total = sum(v.count for v in waiting.villages)
     first = session.execute(queue_statement(session, user, filters).limit(1)).first()
     if first is not None:
         age = (vietnam_today() - local_date(first.submitted_at)).days
-        waiting.oldest = Oldest(first.uuid, first.household_code, first.head_name, first.village_name,
+        waiting.oldest = Oldest(first.uuid, first.household_code, first.head_name,
+                                labels.get(first.village_id, first.village_name),
                                 first.submitted_at, max(0, age))
     return waiting

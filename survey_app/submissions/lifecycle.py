@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from ..core.questionnaire import answered_register_value
 from ..households.service import write_back_members
-from ..models import Submission, User, record
+from ..models import Submission, User, record_rows
 from ..results.store import PreparedScores, store_score, sync_states
 from ..surveys.versions import get_definition
 from . import counting, flags, stats
@@ -57,9 +57,9 @@ Handler = Callable[[Session, Event], None]
 
 
 def _audit(session: Session, event: Event) -> None:
-    for line in event.audit:
-        record(session, user=event.user, action=line.action, entity_type="submission",
-               entity_id=event.submission.uuid, summary=line.summary, before=line.before, after=line.after)
+    record_rows(session, [{"user": event.user, "action": line.action, "entity_type": "submission",
+                           "entity_id": event.submission.uuid, "summary": line.summary, "before": line.before,
+                           "after": line.after} for line in event.audit])
 
 
 def _fingerprint(session: Session, event: Event) -> None:

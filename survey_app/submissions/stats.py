@@ -79,9 +79,30 @@ def commune_of(session: Session, submission: Submission) -> int | None:
     return village.parent_id if village is not None else None
 
 
+_READ_IN = "income_summaries_read_in"  # session.info: (the transaction, the summaries it read afresh by key)
+
+
+def _transaction(session: Session):
+    """The database transaction the session's work runs in (a plain or a scoped session)."""
+    return session.connection().get_transaction()
+
+
+def _read_in_this_transaction(session: Session, key: tuple[int, int]) -> IncomeSummary | None:
+    """The summary ``peer_median`` read afresh in this very transaction, on SQLite (where the writer holds the
+    database's only write lock, so nobody changed it since): a second SELECT would read the same row."""
+    seen = session.info.get(_READ_IN)
+    if seen is None or seen[0] is not _transaction(session):
+        return None
+    summary = seen[1].get(key)
+    return summary if summary is not None and summary in session else None
+
+
 def summary_for_update(session: Session, round_id: int, commune_id: int) -> IncomeSummary:
     """The commune's summary row, created when missing, locked for this transaction on PostgreSQL."""
     key = (round_id, commune_id)
+    summary = _read_in_this_transaction(session, key)
+    if summary is not None:
+        return summary
     summary = session.get(IncomeSummary, key, with_for_update=True, populate_existing=True)
     if summary is None:
         insert_ignore(session, IncomeSummary, {"round_id": round_id, "commune_id": commune_id, "count": 0,
@@ -95,7 +116,16 @@ def peer_median(session: Session, submission: Submission) -> tuple[int, float | 
     commune_id = commune_of(session, submission)
     if commune_id is None:
         return 0, None
-    summary = session.get(IncomeSummary, (submission.round_id, commune_id))
+    key = (submission.round_id, commune_id)
+    if session.get_bind().dialect.name == "sqlite":  # read afresh, so that summary_for_update can reuse it
+        summary = session.get(IncomeSummary, key, populate_existing=True)
+        seen = session.info.get(_READ_IN)
+        if seen is None or seen[0] is not _transaction(session):
+            seen = session.info[_READ_IN] = (_transaction(session), {})
+        if summary is not None:  # held here: the session's identity map keeps only weak references
+            seen[1][key] = summary
+    else:
+        summary = session.get(IncomeSummary, key)
     if summary is None:
         return 0, None
     return median_of(summary.histogram or {}, leave_out=submission.counted_income)

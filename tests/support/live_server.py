@@ -329,3 +329,24 @@ def run_together(server: LiveServer, calls: list[Call], *, timeout: float = REQU
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         futures = [pool.submit(one, call) for call in calls]
         return [future.result(timeout=BARRIER_TIMEOUT + timeout + 10) for future in futures]
+
+
+def start_job_worker(database_url: str, secret_key: str, env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """``flask jobs worker`` beside a live server (same database and queue environment), its own session group."""
+    full_env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secret_key, **env}
+    full_env.pop("SQL_ECHO", None)
+    with open(log_path, "wb") as log:
+        return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], cwd=REPO_ROOT,
+                                env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop_job_worker(process: subprocess.Popen | None) -> None:
+    """SIGTERM (it finishes the job it runs), SIGKILL if it does not end within STOP_TIMEOUT."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=STOP_TIMEOUT)

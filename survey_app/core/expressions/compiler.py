@@ -15,7 +15,7 @@ from typing import Any
 from .errors import malformed_ast
 from .functions import FUNCTION_ARITY, IMPLEMENTATIONS
 from .parser import MAX_DEPTH, Expression
-from .values import arithmetic, compare, equals, from_host, is_true, make_number, to_number
+from .values import SAFE_INTEGER, arithmetic, compare, equals, from_host, is_true, make_number, to_number
 
 MAX_AST_DEPTH = 2 * MAX_DEPTH  # generous for hand-built ASTs, still far from Python's recursion limit
 
@@ -77,7 +77,10 @@ def _reference(node: list) -> Compiled:
 
     def reference(env, today, current):
         value = env.get(name)
-        if value is None or type(value) is str:  # the common cases need no conversion
+        kind = type(value)
+        if value is None or kind is str or kind is bool:  # the common cases need no conversion
+            return value
+        if kind is int and -SAFE_INTEGER <= value <= SAFE_INTEGER:
             return value
         return from_host(value)
 

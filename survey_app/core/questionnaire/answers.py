@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from survey_app.core.answer_paths import answer_path, parse_path
-from survey_app.core.expressions import evaluate, truthy
+from survey_app.core.expressions.values import is_true
 from survey_app.core.formatting import format_int
 from survey_app.core.questionnaire.model import (
     SELECT_TYPES,
@@ -72,12 +73,23 @@ class _TopEnv(Mapping):
         self.run = run
 
     def __getitem__(self, name: str) -> Any:
-        question = self.run.defn.questions[name]
+        if name not in self.run.defn.questions:
+            raise KeyError(name)
+        return self.get(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """What every compiled reference calls: answered single questions first, without Mapping's detour."""
+        values = self.run.values
+        if name in values:
+            return values[name]
+        question = self.run.defn.questions.get(name)
+        if question is None:
+            return default
         if question.type == "repeat":
             return list(range(1, len(self.run.rows.get(name, [])) + 1))
         if question.repeat is not None:
             return [row.get(name) for row in self.run.rows.get(question.repeat, [])]
-        return self.run.values.get(name)
+        return None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.run.defn.questions)
@@ -89,11 +101,14 @@ class _TopEnv(Mapping):
 class _RowEnv(Mapping):
     """The view from inside one repeat row: siblings are this row's values, everything else as outside."""
 
-    def __init__(self, top: _TopEnv, repeat: Question, row: dict[str, Any]):
-        self.top, self.siblings, self.row = top, {child.name for child in repeat.children}, row
+    def __init__(self, top: _TopEnv, siblings: frozenset[str], row: dict[str, Any]):
+        self.top, self.siblings, self.row = top, siblings, row
 
     def __getitem__(self, name: str) -> Any:
         return self.row.get(name) if name in self.siblings else self.top[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.row.get(name) if name in self.siblings else self.top.get(name, default)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.top)
@@ -104,12 +119,27 @@ class _RowEnv(Mapping):
 
 class _Run:
     def __init__(self, defn: Definition, today: str):
-        self.defn, self.today = defn, today
+        # ``today`` as the ISO text the compiled expressions take, converted once instead of at every evaluation
+        if isinstance(today, datetime):
+            today = today.date()
+        self.defn, self.today = defn, today if isinstance(today, str) else today.isoformat()
         self.values: dict[str, Any] = {}
         self.rows: dict[str, list[dict[str, Any]]] = {}
         self.errors: dict[str, str] = {}
         self.relevant: set[str] = set()
         self.top = _TopEnv(self)
+        self._siblings: dict[str, frozenset[str]] = {}
+        self._row_envs: dict[int, _RowEnv] = {}
+
+    def row_env(self, repeat: Question, row: dict[str, Any]) -> _RowEnv:
+        """The view from ``row`` (one per row dict, reused by every column and check of the row)."""
+        env = self._row_envs.get(id(row))
+        if env is None or env.row is not row:
+            siblings = self._siblings.get(repeat.name)
+            if siblings is None:
+                siblings = self._siblings[repeat.name] = frozenset(child.name for child in repeat.children)
+            env = self._row_envs[id(row)] = _RowEnv(self.top, siblings, row)
+        return env
 
     # -- 1. coercion -----------------------------------------------------------------------------------------
     def load(self, answers: Mapping[str, Any]) -> None:
@@ -172,7 +202,7 @@ class _Run:
                 self.evaluate_single(question)
 
     def holds(self, rule: Rule | None, env: Mapping[str, Any]) -> bool:
-        return rule is None or truthy(evaluate(rule.expression, env, today=self.today))
+        return rule is None or is_true(rule.expression.compiled(env, self.today, None))
 
     def evaluate_single(self, question: Question) -> None:
         if question.section in self.relevant and self.holds(question.relevant, self.top):
@@ -188,7 +218,7 @@ class _Run:
             return
         self.relevant.add(repeat.name)
         if repeat.repeat_count is not None:
-            count = _row_count(evaluate(repeat.repeat_count.expression, self.top, today=self.today))
+            count = _row_count(repeat.repeat_count.expression.compiled(self.top, self.today, None))
             if count is not None:
                 rows = self.rows.get(repeat.name, [])[:count]
                 self.rows[repeat.name] = rows + [{} for _ in range(count - len(rows))]
@@ -196,7 +226,7 @@ class _Run:
     def evaluate_column(self, child: Question) -> None:
         repeat = self.defn.questions[child.repeat]
         for index, row in enumerate(self.rows.get(repeat.name, [])):
-            env = _RowEnv(self.top, repeat, row)
+            env = self.row_env(repeat, row)
             if repeat.name in self.relevant and self.holds(child.relevant, env):
                 self.relevant.add(answer_path(repeat.name, index, child.name))
                 if child.type == "calculate":
@@ -205,7 +235,7 @@ class _Run:
                 row.pop(child.name, None)
 
     def calculate(self, question: Question, env: Mapping[str, Any]) -> Any:
-        return evaluate(question.calculation.expression, env, today=self.today)
+        return question.calculation.expression.compiled(env, self.today, None)
 
     @staticmethod
     def store(target: dict[str, Any], name: str, value: Any) -> None:
@@ -224,7 +254,7 @@ class _Run:
                 continue
             repeat = self.defn.questions[question.repeat]
             for index, row in enumerate(self.rows.get(repeat.name, [])):
-                env = _RowEnv(self.top, repeat, row)
+                env = self.row_env(repeat, row)
                 self.check_one(question, row, answer_path(repeat.name, index, question.name), env, submit)
 
     def check_one(self, question: Question, holder: dict[str, Any], path: str, env: Mapping[str, Any],
@@ -238,8 +268,7 @@ class _Run:
                 self.errors[path] = required_message(question)
             return
         if question.constraint is not None:
-            verdict = evaluate(question.constraint.expression, env, current=value, today=self.today)
-            if not truthy(verdict):
+            if not is_true(question.constraint.expression.compiled(env, self.today, value)):
                 self.errors[path] = constraint_message(question)
 
     # -- results ------------------------------------------------------------------------------------------------
@@ -247,10 +276,13 @@ class _Run:
         """Errors in document order, only for questions that apply (a type error in a skipped question or in a
         cut-off row does not count)."""
         kept = {}
+        if not self.errors:
+            return kept
         for path in self.paths_in_order():
+            if path not in self.errors:
+                continue
             parts = parse_path(path)
-            applies = path in self.relevant or (parts is not None and parts.is_row and parts.name in self.relevant)
-            if path in self.errors and applies:
+            if path in self.relevant or (parts is not None and parts.is_row and parts.name in self.relevant):
                 kept[path] = self.errors[path]
         return kept
 

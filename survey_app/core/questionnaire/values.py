@@ -32,6 +32,7 @@ _VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\Z")
 
 MAX_DIGITS = 18
 """At most this many digits in a number answer (beyond it: refused, before Python's 4.300-digit limit is met)."""
+_DIGITS_LIMIT = 10**MAX_DIGITS  # an integer of more than MAX_DIGITS digits is at least this
 MAX_TEXT_LENGTH = 4000
 """At most this many characters in a text answer."""
 TOO_BIG = f"Số quá lớn (tối đa {MAX_DIGITS} chữ số)"
@@ -70,8 +71,9 @@ def coerce_value(question_type: str, raw: Any, choice_names: Sequence[str] = ())
 
 
 def _refuse_huge(raw: Any) -> None:
-    if isinstance(raw, HugeNumber) or (isinstance(raw, int) and len(str(abs(raw))) > MAX_DIGITS) or (
-            isinstance(raw, str) and sum(c.isdigit() for c in raw) > MAX_DIGITS + 2):
+    # Comparisons instead of str(): this runs for every number of every answer set.
+    if isinstance(raw, HugeNumber) or (isinstance(raw, int) and not -_DIGITS_LIMIT < raw < _DIGITS_LIMIT) or (
+            isinstance(raw, str) and len(raw) > MAX_DIGITS + 2 and sum(c.isdigit() for c in raw) > MAX_DIGITS + 2):
         raise AnswerValueError(TOO_BIG)
 
 

@@ -12,11 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from survey_app.core.scoring.verdicts import UNKNOWN_WORD, criterion_verdict, outcome_verdict, verdict_words
+
 MET = "met"
 NOT_MET = "not_met"
 NOT_IN_POPULATION = "not_in_population"
 STATUSES = (MET, NOT_MET, NOT_IN_POPULATION)
 
+# The generic words; what a reader sees for one outcome or criterion comes from ``verdicts`` (it follows the label).
 STATUS_LABELS = {MET: "Đạt", NOT_MET: "Không đạt", NOT_IN_POPULATION: "Không thuộc đối tượng"}
 
 _HOUSEHOLD_LABELS = {
@@ -54,13 +57,11 @@ class CriterionResult:
     missing: tuple[str, ...] = ()
 
     def explain(self, labels: Mapping[str, str] | None = None) -> str:
-        if self.held is True:
-            return f"Đạt — {self.label}"
-        if self.held is False:
-            return f"Không đạt — {self.label}"
+        if self.held is not None:
+            return f"{criterion_verdict(self.label, self.held)} — {self.label}"
         if self.missing:
-            return f"Chưa xác định — {self.label}: thiếu dữ liệu {_missing_text(self.missing, labels)}"
-        return f"Chưa xác định — {self.label}: không tính được giá trị"
+            return f"{UNKNOWN_WORD} — {self.label}: thiếu dữ liệu {_missing_text(self.missing, labels)}"
+        return f"{UNKNOWN_WORD} — {self.label}: không tính được giá trị"
 
     @property
     def explanation(self) -> str:
@@ -112,6 +113,11 @@ class OutcomeResult:
                 return criterion
         raise KeyError(criterion_id)
 
+    @property
+    def verdict(self) -> str:
+        """The status in the words of ``verdicts`` ("Thuộc diện hộ nghèo", "Đạt", …)."""
+        return outcome_verdict(self.label, self.status)
+
     def explain(self, labels: Mapping[str, str] | None = None) -> str:
         if self.status == NOT_IN_POPULATION:
             if self.in_population is None:
@@ -121,13 +127,15 @@ class OutcomeResult:
         held = sum(1 for c in self.criteria if c.held is True)
         unknown = sum(1 for c in self.criteria if c.held is None)
         total = len(self.criteria)
-        rule = {"all": f"cần đạt cả {total} tiêu chí", "any": "cần đạt ít nhất 1 tiêu chí"}.get(
-            self.combine, f"cần đạt ít nhất {self.combine.split()[-1]} tiêu chí")
-        text = f"{STATUS_LABELS[self.status]}: đạt {held}/{total} tiêu chí ({rule})"
+        words = {verdict_words(c.label) for c in self.criteria}
+        yes, no = (w.lower() for w in (words.pop() if len(words) == 1 else verdict_words("")))
+        rule = {"all": f"cần {yes} cả {total} tiêu chí", "any": f"cần {yes} ít nhất 1 tiêu chí"}.get(
+            self.combine, f"cần {yes} ít nhất {self.combine.split()[-1]} tiêu chí")
+        text = f"{self.verdict}: {yes} {held}/{total} tiêu chí ({rule})"
         if unknown:
             text += f"; {unknown} tiêu chí chưa xác định do thiếu dữ liệu"
             if not self.determined:
-                text += ", tạm tính là không đạt"
+                text += f", tạm tính là {no}"
         return text
 
     @property
@@ -210,15 +218,12 @@ class ScoreResult:
         )
 
 
-CRITERION_LABELS = {True: "Đạt", False: "Không đạt", None: "Chưa xác định"}
-
-
 @dataclass(frozen=True)
 class OutcomeLine:
     label: str
     status: str
     status_label: str
-    criteria: list[tuple[str, str]]  # (criterion label, "Đạt" / "Không đạt" / "Chưa xác định")
+    criteria: list[tuple[str, str]]  # (criterion label, its verdict: "Đạt", "Thiếu hụt", "Chưa xác định", …)
 
 
 @dataclass(frozen=True)
@@ -238,9 +243,9 @@ def classification(title: str, score: ScoreResult) -> Classification:
     for outcome in score.outcomes:
         if outcome.internal:
             continue
-        status_label = STATUS_LABELS[outcome.status]
+        status_label = outcome.verdict
         if outcome.status != MET and outcome.status != NOT_IN_POPULATION and not outcome.determined:
             status_label += " (tạm tính, thiếu dữ liệu)"
         lines.append(OutcomeLine(outcome.label, outcome.status, status_label,
-                                 [(c.label, CRITERION_LABELS[c.held]) for c in outcome.criteria]))
+                                 [(c.label, criterion_verdict(c.label, c.held)) for c in outcome.criteria]))
     return Classification(title, population, lines)
