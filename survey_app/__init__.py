@@ -14,7 +14,8 @@ from . import config as config_module
 from .extensions import compress, csrf, db, login_manager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-FEATURES = ("home", "auth", "households", "admin", "api", "surveys", "fieldwork", "review", "printing", "reports")
+FEATURES = ("home", "auth", "households", "admin", "api", "surveys", "fieldwork", "offline_app", "review", "printing",
+            "reports")
 """The packages that serve pages or API routes, in registration order."""
 
 

@@ -84,6 +84,11 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("printing.household_sheet", "GET"): Rule(ALL, "/households/HV1-001/sheet.pdf", out="/households/HV2-001/sheet.pdf"),
     # fieldwork
     ("fieldwork.home", "GET"): Rule(STAFF, "/fieldwork/"),
+    # the offline app (the shell holds no data; the data come from the device package, area-limited there)
+    ("offline_app.shell", "GET"): Rule(STAFF, "/app/"),
+    ("offline_app.service_worker", "GET"): Rule(STAFF, "/app/sw.js"),
+    ("offline_app.manifest", "GET"): Rule(STAFF, "/app/manifest.webmanifest"),
+    ("offline_app.session_probe", "GET"): Rule(STAFF, "/app/session"),
     ("fieldwork.questionnaire", "GET"): Rule(STAFF, "/fieldwork/R2024/HV1-001", out="/fieldwork/R2024/HV2-001"),
     ("fieldwork.questionnaire", "POST"): Rule(STAFF, "/fieldwork/R2024/HV1-001", out="/fieldwork/R2024/HV2-001",
                                               ok=OK, form={"submission-uuid": "{in_uuid}"},

@@ -88,6 +88,7 @@ def assert_strict_csp(response, url: str) -> None:
     assert parse_csp(value) == DIRECTIVES, url
 
 
+WORKERS = {"offline_app.service_worker"}  # a service worker's CSP is its own response's: the same strict policy
 IMMUTABLE_ENDPOINTS = {"api.questionnaire_definition"}  # the deliberate exception: a version never changes
 
 
@@ -107,8 +108,10 @@ def test_every_html_page_has_the_strict_csp_and_no_inline_code(app, surveyed):  
             assert_common_headers(response, url)
             wanted = IMMUTABLE if endpoint in IMMUTABLE_ENDPOINTS else "no-store"
             assert response.headers.get("Cache-Control") == wanted, f"{role} {url}: personal data cached"
+            if endpoint in WORKERS:
+                assert_strict_csp(response, url)
             if response.mimetype != "text/html":
-                assert "Content-Security-Policy" not in response.headers or response.mimetype == "text/html"
+                assert "Content-Security-Policy" not in response.headers or endpoint in WORKERS
                 other.add(endpoint)
                 continue
             assert_strict_csp(response, url)

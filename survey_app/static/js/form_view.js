@@ -216,6 +216,7 @@
   };
 
   FormView.prototype.setInputValue = function (scope, name, value) {
+    if (value === undefined || value === null) value = "";  // an unanswered question: an empty input, not "undefined"
     var values = Array.isArray(value) ? value.map(String) : String(value).split(/\s+/);
     forEach(scope.querySelectorAll('[name="' + escapeName(name) + '"]'), function (input) {
       if (input.type === "radio" || input.type === "checkbox") input.checked = values.indexOf(input.value) >= 0;
