@@ -46,16 +46,20 @@ def questionnaires_load(directory: Path):
               help="YAML file to write (default: FILE with the .yaml suffix).")
 @click.option("--force", is_flag=True, help="Overwrite --out when it exists.")
 @click.option("--load", "also_load", is_flag=True, help="Also store the questionnaire version.")
-def questionnaires_import(file: Path, out: Path | None, force: bool, also_load: bool):
-    """Convert an XLSForm workbook (.xlsx) to a YAML questionnaire."""
+@click.option("--lenient", is_flag=True, help="Drop what cannot be reproduced (each dropped feature is listed).")
+def questionnaires_import(file: Path, out: Path | None, force: bool, also_load: bool, lenient: bool):
+    """Convert an XLSForm workbook (.xlsx, .xls, .csv) to a YAML questionnaire."""
     out = out or file.with_suffix(".yaml")
     try:
-        data, warnings = import_xlsform(file)
+        data, warnings = import_xlsform(file, lenient=lenient)
         defn = definition_from_data(data, str(out))
     except DefinitionError as err:
+        for warning in getattr(err, "warnings", ()):
+            click.echo(f"Cảnh báo: {warning}", err=True)
         for line in err.errors:
             click.echo(line, err=True)
-        fail(f"Không chuyển được {file}: {len(err.errors)} lỗi.")
+        hint = "" if lenient else " Dùng --lenient để bỏ các phần này (mỗi phần bị bỏ được liệt kê)."
+        fail(f"Không chuyển được {file}: {len(err.errors)} lỗi.{hint}")
     for warning in warnings:
         click.echo(f"Cảnh báo: {warning}")
     if out.exists() and not force:

@@ -118,7 +118,9 @@ class _Translator(RowLocating):
             if _is_generated_meta(child):
                 self.note_meta(child)
                 continue
-            if child["type"] == "group":
+            if child["type"] in METADATA and child["name"] not in self.referenced:
+                self.metadata(child, _Place([]))
+            elif child["type"] == "group":
                 self.default_section = None
                 self.section(child)
             else:
@@ -340,7 +342,8 @@ class _Translator(RowLocating):
                                      "ghi một giá trị cố định")
             else:
                 question["default"] = text
-        for key in sorted(set(element) - _QUESTION_KEYS):
+        generated = {"_dynamic_default", "actions"} if default not in (None, "") else set()  # pyxform's, of default
+        for key in sorted(set(element) - _QUESTION_KEYS - generated):
             self.differences.add("survey", row, key, name, f"cột '{key}' chưa được hỗ trợ")
 
     # -- helpers ---------------------------------------------------------------------------------------------

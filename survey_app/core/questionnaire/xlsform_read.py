@@ -60,7 +60,7 @@ def read_xlsform(path: str | Path) -> ParsedWorkbook:
             form = workbook_to_json(workbook_dict=workbook, form_name=None,
                                     fallback_form_name=workbook.fallback_form_name, warnings=notes)
             # pyxform's own last checks (references, paths, cycles) run when it writes the XForm
-            create_survey_element_from_dict(copy.deepcopy(form)).to_xml(warnings=notes)
+            create_survey_element_from_dict(copy.deepcopy(form)).to_xml(validate=False, warnings=notes)
     except PyXFormError as exc:
         raise DefinitionError([refusal(source, str(exc))]) from exc
     except Exception as exc:  # noqa: BLE001 - a third-party reader on an uploaded file: any failure is a refusal
