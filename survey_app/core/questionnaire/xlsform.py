@@ -17,6 +17,7 @@ from typing import Any
 from survey_app.core.expressions import ExpressionError, parse
 from survey_app.core.questionnaire.loader import NAME_PATTERN, definition_from_data
 from survey_app.core.questionnaire.problems import DefinitionError, DefinitionProblem
+from survey_app.core.questionnaire.xlsform_attributes import FORM_KEYS, RowAttributes
 from survey_app.core.questionnaire.xlsform_issues import Differences
 from survey_app.core.questionnaire.xlsform_paths import PathProblem, normalise
 from survey_app.core.questionnaire.xlsform_read import read_xlsform
@@ -30,13 +31,6 @@ SELECT_TYPES = {"select one": "select_one", "select all that apply": "select_mul
 METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email",
             "audit", "start-geopoint", "background-audio", "uri:deviceid", "uri:username", "uri:email",
             "uri:phonenumber", "uri:subscriberid", "uri:simserial"}
-BIND_COLUMNS = {"relevant": "relevant", "required": "required", "constraint": "constraint",
-                "jr:constraintMsg": "constraint_message", "calculate": "calculation", "readonly": "read_only",
-                "jr:requiredMsg": "required_message"}
-_FORM_KEYS = {"type", "name", "title", "id_string", "sms_keyword", "default_language", "children", "choices",
-              "version"}
-_TRUE = {"true()", "yes", "true", "1"}
-_FALSE = {"false()", "no", "false", "0", ""}
 _REFERENCE = re.compile(r"\$\{([^}]+)\}|\.\./([A-Za-z_][\w.-]*)")
 DEFAULT_SECTION_LABEL = "Thông tin chung"
 
@@ -89,7 +83,7 @@ class _Place:
 
 
 @dataclass
-class _Translator(RowLocating):
+class _Translator(RowLocating, RowAttributes):
     source: str
     form: dict[str, Any]
     rows: Any
@@ -149,7 +143,7 @@ class _Translator(RowLocating):
         version = str(self.form.get("version") or "")
         if not version:
             self.notes.append("settings: thiếu version, dùng '1'")
-        for key in sorted(set(self.form) - _FORM_KEYS):
+        for key in sorted(set(self.form) - FORM_KEYS):
             self.notes.append(f"settings: '{key}' không ảnh hưởng tới câu trả lời ở máy chủ này, đã bỏ qua")
         return {"form_id": slug, "title": str(self.form.get("title") or slug), "version": version or "1"}
 
@@ -284,68 +278,6 @@ class _Translator(RowLocating):
         self.differences.drop_question(row, name, f"siêu dữ liệu '{element['type']}' được dùng trong công thức "
                                        "nhưng chưa được hỗ trợ; bỏ các công thức dùng nó")
 
-    def binds(self, element: dict[str, Any], question: dict[str, Any], row: int | None, base: str) -> None:
-        bind = element.get("bind") or {}
-        name = question["name"]
-        for key, value in bind.items():
-            column = BIND_COLUMNS.get(key, key)
-            text = str(value).strip() if not isinstance(value, dict) else value
-            if key == "relevant":
-                continue  # placed with the groups' conditions
-            if key == "calculate" and base == "calculate":
-                self.formula(question, "calculation", row, column, text)
-            elif key == "readonly" and str(text).lower() in _TRUE | _FALSE:
-                if base not in ("note", "calculate") and str(text).lower() in _TRUE:
-                    question["read_only"] = True
-            elif key == "required" and base not in ("note", "calculate"):
-                if str(text).lower() in _TRUE:
-                    question["required"] = True
-                elif str(text).lower() not in _FALSE:
-                    self.formula(question, "required", row, column, text)
-            elif key == "constraint" and base not in ("note", "calculate"):
-                self.formula(question, "constraint", row, column, text)
-            elif key == "jr:constraintMsg" and base not in ("note", "calculate"):
-                question["constraint_message"] = self.texts.pick(value)
-            elif key == "calculate":
-                self.differences.add("survey", row, column, name, f"công thức trên câu kiểu '{base}' chưa được hỗ "
-                                     "trợ; thêm một câu calculate riêng với công thức này")
-            elif key == "readonly":
-                self.differences.add("survey", row, column, name, "read_only dạng công thức chưa được hỗ trợ; "
-                                     "ghi yes hoặc để trống")
-            elif key == "required" and str(text).lower() in _FALSE:
-                continue
-            else:
-                self.differences.add("survey", row, column, name, f"cột '{column}' chưa được hỗ trợ trên câu "
-                                     f"kiểu '{base}'; xóa giá trị ở cột này")
-
-    def details(self, element: dict[str, Any], question: dict[str, Any], row: int | None) -> None:
-        name = question["name"]
-        control = dict(element.get("control") or {})
-        appearance = control.pop("appearance", None)
-        if appearance and question["type"] != "calculate":
-            question["appearance"] = str(appearance)
-        for key in control:
-            self.differences.add("survey", row, key, name, f"thuộc tính hiển thị '{key}' chưa được hỗ trợ")
-        if element.get("choice_filter"):
-            self.differences.add("survey", row, "choice_filter", name, "choice_filter (lọc lựa chọn theo câu "
-                                 "trước) chưa được hỗ trợ: mọi lựa chọn sẽ hiện; xóa choice_filter hoặc tách "
-                                 "danh sách lựa chọn")
-        if element.get("parameters"):
-            self.differences.add("survey", row, "parameters", name, "cột parameters chưa được hỗ trợ")
-        if element.get("media"):
-            self.differences.add("survey", row, "media", name, "ảnh/âm thanh kèm nhãn (media) chưa được hỗ trợ")
-        default = element.get("default")
-        if default not in (None, ""):
-            text = str(default)
-            if "${" in text or "(" in text or question["type"] in ("note", "calculate"):
-                self.differences.add("survey", row, "default", name, "default dạng công thức chưa được hỗ trợ; "
-                                     "ghi một giá trị cố định")
-            else:
-                question["default"] = text
-        generated = {"_dynamic_default", "actions"} if default not in (None, "") else set()  # pyxform's, of default
-        for key in sorted(set(element) - _QUESTION_KEYS - generated):
-            self.differences.add("survey", row, key, name, f"cột '{key}' chưa được hỗ trợ")
-
     # -- helpers ---------------------------------------------------------------------------------------------
     def claim(self, element: dict[str, Any], question: bool = True) -> tuple[str, int | None]:
         name = str(element["name"])
@@ -375,14 +307,6 @@ class _Translator(RowLocating):
         text = self.texts.pick(element.get(key))
         if text:
             target[key] = text
-
-    def unsupported_attributes(self, element: dict[str, Any], row: int | None, name: str, binds: set[str],
-                               controls: set[str] = frozenset()) -> None:
-        for key in sorted(set(element.get("bind") or {}) - binds):
-            self.differences.add("survey", row, BIND_COLUMNS.get(key, key), name,
-                                 f"cột '{BIND_COLUMNS.get(key, key)}' chưa được hỗ trợ trên nhóm")
-        for key in sorted(set(element.get("control") or {}) - controls - {"appearance"}):
-            self.differences.add("survey", row, key, name, f"thuộc tính '{key}' của nhóm chưa được hỗ trợ")
 
     def clean_formula(self, value: Any, row: int | None, column: str) -> str | None:
         if value in (None, ""):
@@ -429,10 +353,6 @@ class _Translator(RowLocating):
                     self.owners.pop(id(formula.node)).remove(formula.node)
                     self.differences.by_dropped_name[formula.node["name"]] = self.differences.items[-1]
                 changed = True
-
-
-_QUESTION_KEYS = {"type", "name", "label", "hint", "bind", "control", "choice_filter", "parameters", "media",
-                  "default", "itemset", "list_name", "choices", "children"}
 
 
 def _select_type(kind: str, element: dict[str, Any]) -> tuple[str | None, str | None]:
