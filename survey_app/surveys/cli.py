@@ -10,7 +10,8 @@ from flask.cli import AppGroup
 from ..commands import fail, transaction
 from ..core.clock import to_local, utc_now
 from ..core.questionnaire import DefinitionError, definition_from_data, import_xlsform
-from .versions import QuestionnaireLoadError, latest_version, load_directory, store_definition
+from ..core.questionnaire.xlsform_export import write_xlsform
+from .versions import QuestionnaireLoadError, get_definition, latest_version, load_directory, store_definition
 
 questionnaires_cli = AppGroup("questionnaires", help="Questionnaire versions (bảng hỏi).")
 rounds_cli = AppGroup("rounds", help="Survey rounds (đợt khảo sát).")
@@ -79,6 +80,25 @@ def questionnaires_import(file: Path, out: Path | None, force: bool, also_load: 
                 _echo_report(report)
             fail(err.message)
         _echo_report(report)
+
+
+@questionnaires_cli.command("export")
+@click.argument("form_id")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Workbook to write (default: FORM_ID-VERSION.xlsx).")
+@click.option("--force", is_flag=True, help="Overwrite --out when it exists.")
+def questionnaires_export(form_id: str, out: Path | None, force: bool):
+    """Write the latest stored version of FORM_ID as an XLSForm workbook (edit in Excel, import it back)."""
+    with transaction() as session:
+        stored = latest_version(session, form_id)
+        if stored is None:
+            fail(f"Không có bảng hỏi '{form_id}'.")
+        defn = get_definition(stored)
+    out = out or Path(f"{form_id}-{defn.version}.xlsx")
+    if out.exists() and not force:
+        fail(f"Tệp {out} đã có; dùng --force để ghi đè hoặc chọn --out khác.")
+    write_xlsform(defn, out)
+    click.echo(f"Đã ghi {out} (bảng hỏi {defn.form_id}, phiên bản {defn.version}).")
 
 
 @rounds_cli.command("create")

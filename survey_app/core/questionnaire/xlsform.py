@@ -17,7 +17,8 @@ from typing import Any
 from survey_app.core.expressions import ExpressionError, parse
 from survey_app.core.questionnaire.loader import NAME_PATTERN, definition_from_data
 from survey_app.core.questionnaire.problems import DefinitionError, DefinitionProblem
-from survey_app.core.questionnaire.xlsform_attributes import FORM_KEYS, RowAttributes
+from survey_app.core.questionnaire.xlsform_attributes import FORM_KEYS, RowAttributes, all_names, referenced_names
+from survey_app.core.questionnaire.xlsform_export import QUALITY_PREFIX, quality_from_settings
 from survey_app.core.questionnaire.xlsform_issues import Differences
 from survey_app.core.questionnaire.xlsform_paths import PathProblem, normalise
 from survey_app.core.questionnaire.xlsform_read import read_xlsform
@@ -31,7 +32,6 @@ SELECT_TYPES = {"select one": "select_one", "select all that apply": "select_mul
 METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email",
             "audit", "start-geopoint", "background-audio", "uri:deviceid", "uri:username", "uri:email",
             "uri:phonenumber", "uri:subscriberid", "uri:simserial"}
-_REFERENCE = re.compile(r"\$\{([^}]+)\}|\.\./([A-Za-z_][\w.-]*)")
 DEFAULT_SECTION_LABEL = "Thông tin chung"
 
 
@@ -47,7 +47,7 @@ def import_xlsform(path: str | Path, *, lenient: bool = False) -> tuple[dict[str
     """Return (definition data, warnings). Raises XLSFormRefused naming every row that cannot be reproduced."""
     source = str(path)
     parsed = read_xlsform(path)
-    translator = _Translator(source, parsed.form, parsed.rows)
+    translator = _Translator(source, parsed.form, parsed.rows, parsed.settings, parsed.choice_cells)
     data = translator.run()
     warnings = parsed.notes + translator.notes
     differences = translator.differences
@@ -87,6 +87,8 @@ class _Translator(RowLocating, RowAttributes):
     source: str
     form: dict[str, Any]
     rows: Any
+    written_settings: dict[str, str]
+    choice_cells: dict[tuple[str, str], dict[str, str]]
     notes: list[str] = field(default_factory=list)
     sections: list[dict[str, Any]] = field(default_factory=list)
     row_of_node: dict[int, int] = field(default_factory=dict)
@@ -97,8 +99,8 @@ class _Translator(RowLocating, RowAttributes):
     def __post_init__(self) -> None:
         self.differences = Differences(self.source)
         self.texts = Texts(self.form, self.differences)
-        self.names = set(_all_names(self.form))
-        self.referenced = _referenced_names(self.form)
+        self.names = set(all_names(self.form))
+        self.referenced = referenced_names(self.form)
         self.default_section: dict[str, Any] | None = None
 
     @property
@@ -143,9 +145,16 @@ class _Translator(RowLocating, RowAttributes):
         version = str(self.form.get("version") or "")
         if not version:
             self.notes.append("settings: thiếu version, dùng '1'")
-        for key in sorted(set(self.form) - FORM_KEYS):
+        exported = {"description", *(key for key in self.form if key.startswith(QUALITY_PREFIX))}
+        for key in sorted(set(self.form) - FORM_KEYS - exported):
             self.notes.append(f"settings: '{key}' không ảnh hưởng tới câu trả lời ở máy chủ này, đã bỏ qua")
-        return {"form_id": slug, "title": str(self.form.get("title") or slug), "version": version or "1"}
+        title = self.written_settings.get("form_title") or str(self.form.get("title") or slug)
+        result = {"form_id": slug, "title": title, "version": version or "1"}
+        if self.form.get("description"):
+            result["description"] = self.written_settings.get("description") or str(self.form["description"])
+        if quality := quality_from_settings(self.form):
+            result["quality"] = quality
+        return result
 
     def choices(self) -> dict[str, list[dict[str, str]]]:
         lists: dict[str, list[dict[str, str]]] = {}
@@ -156,6 +165,7 @@ class _Translator(RowLocating, RowAttributes):
                 if item.get("media"):
                     self.differences.add("choices", None, "media", f"{list_name}/{name}",
                                          "lựa chọn có ảnh/âm thanh (media) chưa được hỗ trợ; xóa cột media")
+                self.texts.written = self.choice_cells.get((str(list_name), name), {})
                 entries.append({"name": name, "label": self.texts.pick(item.get("label")) or name})
             lists[str(list_name)] = entries
         return lists
@@ -282,6 +292,7 @@ class _Translator(RowLocating, RowAttributes):
     def claim(self, element: dict[str, Any], question: bool = True) -> tuple[str, int | None]:
         name = str(element["name"])
         row = self.rows.next_row(name)
+        self.texts.written = self.rows.cells.get(row, {})
         if name in self.claimed:
             first = self.claimed[name]
             self.differences.add("survey", row, "name", name, f"tên '{name}' đã dùng ở dòng {first}; các câu hỏi "
@@ -371,29 +382,5 @@ def _is_generated_meta(element: dict[str, Any]) -> bool:
     return element.get("name") == "meta" and bool((element.get("control") or {}).get("bodyless"))
 
 
-def _all_names(element: dict[str, Any]) -> list[str]:
-    names = []
-    for child in element.get("children", []):
-        names.append(str(child.get("name", "")))
-        names.extend(_all_names(child))
-    return names
-
-
-def _referenced_names(element: Any) -> set[str]:
-    found: set[str] = set()
-    if isinstance(element, dict):
-        for key, value in element.items():
-            if key not in ("name", "type", "choices"):
-                found |= _referenced_names(value)
-    elif isinstance(element, list):
-        for value in element:
-            found |= _referenced_names(value)
-    elif isinstance(element, str):
-        found |= {first or second for first, second in _REFERENCE.findall(element)}
-    return found
-
-
 def _and(first: str | None, second: str | None) -> str | None:
-    if first and second:
-        return f"({first}) and ({second})"
-    return first or second
+    return f"({first}) and ({second})" if first and second else first or second

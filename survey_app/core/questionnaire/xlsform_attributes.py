@@ -3,12 +3,13 @@ definition: a mixin of the XLSForm translator, which provides ``differences``, `
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 BIND_COLUMNS = {"relevant": "relevant", "required": "required", "constraint": "constraint",
                 "jr:constraintMsg": "constraint_message", "calculate": "calculation", "readonly": "read_only",
                 "jr:requiredMsg": "required_message"}
-FORM_KEYS = {"type", "name", "title", "id_string", "sms_keyword", "default_language", "children", "choices",
+FORM_KEYS = {"clean_text_values", "type", "name", "title", "id_string", "sms_keyword", "default_language", "children", "choices",
               "version"}
 _TRUE = {"true()", "yes", "true", "1"}
 _FALSE = {"false()", "no", "false", "0", ""}
@@ -16,6 +17,8 @@ _QUESTION_KEYS = {"type", "name", "label", "hint", "bind", "control", "choice_fi
                   "default", "itemset", "list_name", "choices", "children"}
 
 
+
+_REFERENCE = re.compile(r"\$\{([^}]+)\}|\.\./([A-Za-z_][\w.-]*)")
 
 
 class RowAttributes:
@@ -89,3 +92,24 @@ class RowAttributes:
         for key in sorted(set(element.get("control") or {}) - controls - {"appearance"}):
             self.differences.add("survey", row, key, name, f"thuộc tính '{key}' của nhóm chưa được hỗ trợ")
 
+
+def all_names(element: dict[str, Any]) -> list[str]:
+    names = []
+    for child in element.get("children", []):
+        names.append(str(child.get("name", "")))
+        names.extend(all_names(child))
+    return names
+
+
+def referenced_names(element: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(element, dict):
+        for key, value in element.items():
+            if key not in ("name", "type", "choices"):
+                found |= referenced_names(value)
+    elif isinstance(element, list):
+        for value in element:
+            found |= referenced_names(value)
+    elif isinstance(element, str):
+        found |= {first or second for first, second in _REFERENCE.findall(element)}
+    return found

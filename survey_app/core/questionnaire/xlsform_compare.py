@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from survey_app.core.questionnaire.model import Definition
-from survey_app.core.questionnaire.xlsform import METADATA, PLAIN_TYPES, _referenced_names, _select_type
+from survey_app.core.questionnaire.xlsform import METADATA, PLAIN_TYPES, _select_type
+from survey_app.core.questionnaire.xlsform_attributes import referenced_names
 from survey_app.core.questionnaire.xlsform_texts import _languages
 
 _FALSE = {"", "false()", "no", "false"}
@@ -50,7 +51,7 @@ class Profile:
 
 def pyxform_profile(form: dict[str, Any]) -> Profile:
     profile = Profile(languages=max(1, len(_languages(form))))
-    referenced = _referenced_names(form)
+    referenced = referenced_names(form)
 
     def walk(element: dict[str, Any], conditioned: bool) -> None:
         for child in element.get("children", []):

@@ -31,6 +31,7 @@ class SurveyRows:
     """Worksheet row numbers of the survey sheet's named rows, handed out in document order."""
 
     by_name: dict[str, list[int]] = field(default_factory=dict)
+    cells: dict[int, dict[str, str]] = field(default_factory=dict)  # row -> its cells as written
     taken: dict[str, int] = field(default_factory=dict)
 
     def next_row(self, name: str) -> int | None:
@@ -47,6 +48,8 @@ class ParsedWorkbook:
     form: dict[str, Any]  # pyxform's parsed form
     rows: SurveyRows
     notes: list[str]  # pyxform's own warnings
+    settings: dict[str, str]  # the settings row as written (pyxform straightens its “quotes” whatever the setting)
+    choice_cells: dict[tuple[str, str], dict[str, str]]  # (list_name, name) -> the choice row as written
 
 
 def read_xlsform(path: str | Path) -> ParsedWorkbook:
@@ -66,7 +69,17 @@ def read_xlsform(path: str | Path) -> ParsedWorkbook:
     except Exception as exc:  # noqa: BLE001 - a third-party reader on an uploaded file: any failure is a refusal
         message = f"không đọc được tệp XLSForm (.xlsx, .xls hoặc .csv): {type(exc).__name__}: {exc}"
         raise DefinitionError([DefinitionProblem(source, None, message)]) from exc
-    return ParsedWorkbook(form, survey_rows(workbook.survey or ()), [f"pyxform: {note}" for note in notes])
+    settings = {str(key).strip(): str(value).strip() for key, value in (workbook.settings or [{}])[0].items()}
+    choice_cells = {}
+    for row in workbook.choices or ():
+        cells = _cells(row)
+        choice_cells.setdefault((cells.get("list_name", ""), cells.get("name", "")), cells)
+    return ParsedWorkbook(form, survey_rows(workbook.survey or ()), [f"pyxform: {note}" for note in notes], settings,
+                          choice_cells)
+
+
+def _cells(row: dict[str, Any]) -> dict[str, str]:
+    return {str(key).strip().lower(): str(value).strip() for key, value in row.items()}
 
 
 def refusal(source: str, message: str) -> DefinitionProblem:
@@ -85,7 +98,8 @@ def survey_rows(rows: Any) -> SurveyRows:
     """pyxform keeps blank rows in the sheet data so that row numbers stay true: the header is row 1."""
     found = SurveyRows()
     for index, row in enumerate(rows, start=2):
-        name = next((str(value).strip() for key, value in row.items() if key.strip().lower() == "name"), "")
+        found.cells[index] = _cells(row)
+        name = found.cells[index].get("name", "")
         if name:
             found.by_name.setdefault(name, []).append(index)
     return found

@@ -14,11 +14,16 @@ from typing import Any
 from survey_app.core.questionnaire.xlsform_issues import Differences
 
 _VIETNAMESE = re.compile(r"\(vi\)|vietnamese|tiếng việt|^vi$", re.IGNORECASE)
+_STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _TEXT_KEYS = {"label", "hint", "jr:constraintMsg", "jr:requiredMsg"}
 
 
 class Texts:
+    """``written`` holds the cells of the row being read, as written: pyxform straightens every “quote”, and a
+    text whose straightened form is pyxform's is given back as written (Vietnamese labels quote with “ ”)."""
+
     def __init__(self, form: dict[str, Any], differences: Differences):
+        self.written: dict[str, str] = {}
         languages = sorted(_languages(form))
         self.language = _choose(languages, str(form.get("default_language") or ""))
         others = [language for language in languages if language != self.language]
@@ -32,10 +37,16 @@ class Texts:
         if text is None or text == "":
             return None
         if not isinstance(text, dict):
-            return str(text).strip() or None
+            return self.as_written(str(text).strip()) or None
         if text.get(self.language):
-            return str(text[self.language]).strip()
-        return next((str(value).strip() for value in text.values() if str(value).strip()), None)
+            return self.as_written(str(text[self.language]).strip())
+        return next((self.as_written(str(value).strip()) for value in text.values() if str(value).strip()), None)
+
+    def as_written(self, text: str) -> str:
+        for cell in self.written.values():
+            if cell != text and " ".join(cell.translate(_STRAIGHT).split()) == text:
+                return cell
+        return text
 
 
 def _choose(languages: list[str], default_language: str) -> str:
