@@ -159,17 +159,21 @@ def test_cli_import_writes_yaml_prints_warnings_and_loads(app, session, tmp_path
     workbook = write_xlsform(tmp_path / "phieu_kobo.xlsx")
     out = tmp_path / "forms" / "phieu_kobo.yaml"
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["questionnaires", "import", str(workbook), "--out", str(out)])
+    strict = runner.invoke(args=["questionnaires", "import", str(workbook), "--out", str(out)])
+    assert strict.exit_code != 0 and "survey dòng 5, cột type (vi_tri)" in strict.output  # geopoint: refused
+    assert "--lenient" in strict.output and not out.exists()
+    result = runner.invoke(args=["questionnaires", "import", str(workbook), "--out", str(out), "--lenient"])
     assert result.exit_code == 0, result.output
-    assert "Cảnh báo:" in result.output and "vi_tri" in result.output  # geopoint is not supported: a warning
+    assert "Cảnh báo:" in result.output and "vi_tri" in result.output  # dropped, and listed
     written = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert written["form_id"] == "phieu_kobo" and written["version"] == "2024052101"
     assert count_versions(session) == 0
 
-    refused = runner.invoke(args=["questionnaires", "import", str(workbook), "--out", str(out)])
+    refused = runner.invoke(args=["questionnaires", "import", str(workbook), "--out", str(out), "--lenient"])
     assert refused.exit_code != 0 and "--force" in refused.output
 
-    result = runner.invoke(args=["questionnaires", "import", str(workbook), "--out", str(out), "--force", "--load"])
+    result = runner.invoke(args=["questionnaires", "import", str(workbook), "--out", str(out), "--force", "--load",
+                                 "--lenient"])
     assert result.exit_code == 0, result.output
     assert "mới" in result.output
     assert latest_version(session, "phieu_kobo").version == "2024052101"

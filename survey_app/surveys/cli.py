@@ -10,7 +10,8 @@ from flask.cli import AppGroup
 from ..commands import fail, transaction
 from ..core.clock import to_local, utc_now
 from ..core.questionnaire import DefinitionError, definition_from_data, import_xlsform
-from .versions import QuestionnaireLoadError, latest_version, load_directory, store_definition
+from ..core.questionnaire.xlsform_export import write_xlsform
+from .versions import QuestionnaireLoadError, get_definition, latest_version, load_directory, store_definition
 
 questionnaires_cli = AppGroup("questionnaires", help="Questionnaire versions (bảng hỏi).")
 rounds_cli = AppGroup("rounds", help="Survey rounds (đợt khảo sát).")
@@ -46,16 +47,20 @@ def questionnaires_load(directory: Path):
               help="YAML file to write (default: FILE with the .yaml suffix).")
 @click.option("--force", is_flag=True, help="Overwrite --out when it exists.")
 @click.option("--load", "also_load", is_flag=True, help="Also store the questionnaire version.")
-def questionnaires_import(file: Path, out: Path | None, force: bool, also_load: bool):
-    """Convert an XLSForm workbook (.xlsx) to a YAML questionnaire."""
+@click.option("--lenient", is_flag=True, help="Drop what cannot be reproduced (each dropped feature is listed).")
+def questionnaires_import(file: Path, out: Path | None, force: bool, also_load: bool, lenient: bool):
+    """Convert an XLSForm workbook (.xlsx, .xls, .csv) to a YAML questionnaire."""
     out = out or file.with_suffix(".yaml")
     try:
-        data, warnings = import_xlsform(file)
+        data, warnings = import_xlsform(file, lenient=lenient)
         defn = definition_from_data(data, str(out))
     except DefinitionError as err:
+        for warning in getattr(err, "warnings", ()):
+            click.echo(f"Cảnh báo: {warning}", err=True)
         for line in err.errors:
             click.echo(line, err=True)
-        fail(f"Không chuyển được {file}: {len(err.errors)} lỗi.")
+        hint = "" if lenient else " Dùng --lenient để bỏ các phần này (mỗi phần bị bỏ được liệt kê)."
+        fail(f"Không chuyển được {file}: {len(err.errors)} lỗi.{hint}")
     for warning in warnings:
         click.echo(f"Cảnh báo: {warning}")
     if out.exists() and not force:
@@ -75,6 +80,25 @@ def questionnaires_import(file: Path, out: Path | None, force: bool, also_load: 
                 _echo_report(report)
             fail(err.message)
         _echo_report(report)
+
+
+@questionnaires_cli.command("export")
+@click.argument("form_id")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Workbook to write (default: FORM_ID-VERSION.xlsx).")
+@click.option("--force", is_flag=True, help="Overwrite --out when it exists.")
+def questionnaires_export(form_id: str, out: Path | None, force: bool):
+    """Write the latest stored version of FORM_ID as an XLSForm workbook (edit in Excel, import it back)."""
+    with transaction() as session:
+        stored = latest_version(session, form_id)
+        if stored is None:
+            fail(f"Không có bảng hỏi '{form_id}'.")
+        defn = get_definition(stored)
+    out = out or Path(f"{form_id}-{defn.version}.xlsx")
+    if out.exists() and not force:
+        fail(f"Tệp {out} đã có; dùng --force để ghi đè hoặc chọn --out khác.")
+    write_xlsform(defn, out)
+    click.echo(f"Đã ghi {out} (bảng hỏi {defn.form_id}, phiên bản {defn.version}).")
 
 
 @rounds_cli.command("create")

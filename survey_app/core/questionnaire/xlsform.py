@@ -1,9 +1,10 @@
-"""Import an XLSForm workbook (.xlsx with survey / choices / settings sheets, as ODK, KoboToolbox and SurveyCTO
-authors write them) into the plain data that ``definition_from_data`` accepts.
+"""Import an XLSForm workbook (ODK, KoboToolbox, SurveyCTO; .xlsx, .xls or .csv) into the plain data that
+``definition_from_data`` accepts.
 
-Everything that cannot be used is named row by row in the returned warnings (Vietnamese); the result is then
-validated, and any remaining problem (an unknown function in an expression, a bad name…) is raised as a
-DefinitionError whose lines point at worksheet rows.
+pyxform reads the workbook (``xlsform_read``); this module translates its parsed form. What our definitions cannot
+reproduce is a *difference* (``xlsform_issues``): a strict import refuses the workbook naming each one by sheet,
+row and column; ``lenient=True`` drops them and lists every one dropped. Metadata no formula uses (``start``,
+``deviceid``…) and settings that do not change the answers are listed as notes and not kept.
 """
 
 from __future__ import annotations
@@ -13,349 +14,373 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from survey_app.core.questionnaire.loader import definition_from_data
+from survey_app.core.expressions import ExpressionError, parse
+from survey_app.core.questionnaire.loader import NAME_PATTERN, definition_from_data
 from survey_app.core.questionnaire.problems import DefinitionError, DefinitionProblem
+from survey_app.core.questionnaire.xlsform_attributes import FORM_KEYS, RowAttributes, all_names, referenced_names
+from survey_app.core.questionnaire.xlsform_export import QUALITY_PREFIX, quality_from_settings
+from survey_app.core.questionnaire.xlsform_issues import Differences
+from survey_app.core.questionnaire.xlsform_paths import PathProblem, normalise
+from survey_app.core.questionnaire.xlsform_read import read_xlsform
 from survey_app.core.questionnaire.xlsform_rows import RowLocating
-from survey_app.core.questionnaire.xlsform_sheets import Sheet, read_workbook
+from survey_app.core.questionnaire.xlsform_texts import Texts
 
-_SIMPLE_TYPES = {"integer": "integer", "int": "integer", "decimal": "decimal", "text": "text", "string": "text",
-                 "date": "date", "note": "note", "calculate": "calculate"}
-_SELECT_TYPES = {"select_one": "select_one", "select one": "select_one",
-                 "select_multiple": "select_multiple", "select multiple": "select_multiple"}
-_STRUCTURE = {"begin group": "begin group", "begin_group": "begin group", "end group": "end group",
-              "end_group": "end group", "begin repeat": "begin repeat", "begin_repeat": "begin repeat",
-              "end repeat": "end repeat", "end_repeat": "end repeat"}
-_METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email",
-             "audit", "start-geopoint", "background-audio"}
-_SURVEY_COLUMNS = {"type", "name", "label", "hint", "required", "constraint", "constraint_message", "relevant",
-                   "calculation", "default", "repeat_count", "appearance", "read_only", "choice_filter"}
-_CHOICE_COLUMNS = {"list_name", "name", "label"}
-_SETTINGS_USED = {"form_id", "form_title", "version", "default_language"}
-_TRUE = {"yes", "true", "true()", "1"}
-_FALSE = {"no", "false", "false()", "0", ""}
-_EXPRESSION_COLUMNS = ("relevant", "constraint", "calculation", "repeat_count")
+ANSWER_TYPES = {"text": "text", "string": "text", "integer": "integer", "int": "integer", "decimal": "decimal",
+                "date": "date"}
+PLAIN_TYPES = {**ANSWER_TYPES, "note": "note", "calculate": "calculate"}
+SELECT_TYPES = {"select one": "select_one", "select all that apply": "select_multiple"}
+METADATA = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email",
+            "audit", "start-geopoint", "background-audio", "uri:deviceid", "uri:username", "uri:email",
+            "uri:phonenumber", "uri:subscriberid", "uri:simserial"}
 DEFAULT_SECTION_LABEL = "Thông tin chung"
 
 
-def import_xlsform(path: str | Path) -> tuple[dict[str, Any], list[str]]:
-    """Return (definition data, warnings). Raises DefinitionError naming the rows that cannot be imported."""
+class XLSFormRefused(DefinitionError):
+    """A refused import; ``warnings`` keeps what the import had noted before it was refused."""
+
+    def __init__(self, problems: list[DefinitionProblem], warnings: list[str]):
+        super().__init__(problems)
+        self.warnings = warnings
+
+
+def import_xlsform(path: str | Path, *, lenient: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """Return (definition data, warnings). Raises XLSFormRefused naming every row that cannot be reproduced."""
     source = str(path)
-    sheets = read_workbook(path)
-    importer = _Importer(source, sheets)
-    data = importer.run()
-    problems = list(importer.problems)
+    parsed = read_xlsform(path)
+    translator = _Translator(source, parsed.form, parsed.rows, parsed.settings, parsed.choice_cells)
+    data = translator.run()
+    warnings = parsed.notes + translator.notes
+    differences = translator.differences
+    if lenient:
+        warnings += differences.dropped()
+    elif differences.items:
+        raise XLSFormRefused(differences.problems(), warnings)
+    if not data["sections"]:
+        raise XLSFormRefused([DefinitionProblem(source, "survey", "không còn câu hỏi nào nhập được")], warnings)
     try:
         definition_from_data(data, source)
     except DefinitionError as exc:
-        problems.extend(importer.locate(problem) for problem in exc.problems)
-    if problems:
-        raise DefinitionError(problems)
-    return data, importer.warnings
+        raise XLSFormRefused([translator.locate(problem) for problem in exc.problems], warnings) from exc
+    return data, warnings
 
 
 @dataclass
-class _Container:
-    kind: str  # "section", "group", "repeat" or "skip" (a block being ignored)
-    row: int
-    relevant: str | None = None  # group conditions to AND into the children
-    questions: list[dict[str, Any]] = field(default_factory=list)
-    depth: int = 0  # for a skipped block: groups opened inside it and not yet closed
+class _Formula:
+    """An expression attribute kept on ``node``; checked once every question is known."""
+
+    node: dict[str, Any]
+    key: str
+    row: int | None
+    column: str
+    references: frozenset[str]
 
 
-class _Importer(RowLocating):
-    def __init__(self, source: str, sheets: dict[str, Sheet]):
-        self.source = source
-        self.sheets = sheets
-        self.warnings: list[str] = []
-        self.problems: list[DefinitionProblem] = []
-        self.row_of_node: dict[int, int] = {}  # id(question or section dict) -> survey row
-        self.skipped_names: set[str] = set()
-        self.sections: list[dict[str, Any]] = []
-        self.stack: list[_Container] = []
+@dataclass
+class _Place:
+    questions: list[dict[str, Any]]  # where the next question goes
+    relevant: str | None = None  # groups' conditions to AND into each question
+    in_repeat: bool = False
+
+
+@dataclass
+class _Translator(RowLocating, RowAttributes):
+    source: str
+    form: dict[str, Any]
+    rows: Any
+    written_settings: dict[str, str]
+    choice_cells: dict[tuple[str, str], dict[str, str]]
+    notes: list[str] = field(default_factory=list)
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    row_of_node: dict[int, int] = field(default_factory=dict)
+    formulas: list[_Formula] = field(default_factory=list)
+    owners: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # id(question) -> list holding it
+    claimed: dict[str, int | None] = field(default_factory=dict)  # name -> its row
+
+    def __post_init__(self) -> None:
+        self.differences = Differences(self.source)
+        self.texts = Texts(self.form, self.differences)
+        self.names = set(all_names(self.form))
+        self.referenced = referenced_names(self.form)
         self.default_section: dict[str, Any] | None = None
-        self.language: str | None = None  # settings default_language, preferred for labels when given
-        self.used_names: set[str] = set()  # every name in the survey sheet, to name default sections apart
 
-    def fail(self, where: str | None, message: str) -> None:
-        self.problems.append(DefinitionProblem(self.source, where, message))
+    @property
+    def skipped_names(self) -> set[str]:
+        return set(self.differences.by_dropped_name)
 
-    def warn(self, sheet: str, row: int, name: str, message: str) -> None:
-        label = f" ({name})" if name else ""
-        self.warnings.append(f"{sheet} dòng {row}{label}: {message}")
-
-    # -- whole workbook ---------------------------------------------------------------------------------------
     def run(self) -> dict[str, Any]:
-        survey = self.sheets.get("survey")
-        if survey is None:
-            self.fail(None, "thiếu trang tính 'survey'")
-            return {}
-        settings = self.read_settings(self.sheets.get("settings"))
-        self.language = settings.pop("default_language", None)
-        choices = self.read_choices(self.sheets.get("choices"))
-        self.read_survey(survey)
-        data: dict[str, Any] = {**settings, "choices": choices, "sections": self.sections}
-        if not choices:
-            del data["choices"]
+        data: dict[str, Any] = self.settings()
+        choices = self.choices()
+        for child in self.form.get("children", []):
+            if _is_generated_meta(child):
+                self.note_meta(child)
+                continue
+            if child["type"] in METADATA and child["name"] not in self.referenced:
+                self.metadata(child, _Place([]))
+            elif child["type"] == "group":
+                self.default_section = None
+                self.section(child)
+            else:
+                self.element(child, _Place(self.default_questions()))
+        self.check_formulas()
+        self.sections = [section for section in self.sections if section["questions"]]
+        if choices:
+            data["choices"] = choices
+        data["sections"] = self.sections
         return data
 
-    def read_settings(self, sheet: Sheet | None) -> dict[str, Any]:
-        values: dict[str, str] = {}
-        if sheet is not None:
-            self.warn_unused_columns(sheet, _SETTINGS_USED, "settings")
-            row = next(iter(sheet.rows), None)
-            if row is not None:
-                values = {key: row.text(key) for key in _SETTINGS_USED if row.text(key)}
-        stem = Path(self.source).stem
-        form_id = values.get("form_id") or stem
+    def note_meta(self, meta: dict[str, Any]) -> None:
+        for child in meta.get("children", []):
+            if "jr:preload" not in (child.get("bind") or {}):
+                row = self.rows.next_row(child["name"])
+                self.notes.append(f"survey dòng {row} ({child['name']}): trường meta không lưu thành câu trả lời "
+                                  "(tên hiển thị của phiếu do máy chủ đặt)")
+
+    # -- form and choices ----------------------------------------------------------------------------------------
+    def settings(self) -> dict[str, Any]:
+        form_id = str(self.form.get("id_string") or Path(self.source).stem)
         slug = re.sub(r"[^a-z0-9_]+", "_", form_id.lower()).strip("_") or "bieu_mau"
-        if not slug[0].isalpha():
-            slug = f"bieu_mau_{slug}"
-        if slug != values.get("form_id"):
-            self.warnings.append(f"settings: form_id '{values.get('form_id', '')}' được đổi thành '{slug}'")
-        if not values.get("version"):
-            self.warnings.append("settings: thiếu version, dùng '1'")
-        result = {"form_id": slug, "title": values.get("form_title") or slug, "version": values.get("version") or "1"}
-        if values.get("default_language"):
-            result["default_language"] = values["default_language"]
+        slug = slug if slug[0].isalpha() else f"bieu_mau_{slug}"
+        if slug != form_id:
+            self.notes.append(f"settings: form_id '{form_id}' được đổi thành '{slug}'")
+        version = str(self.form.get("version") or "")
+        if not version:
+            self.notes.append("settings: thiếu version, dùng '1'")
+        exported = {"description", *(key for key in self.form if key.startswith(QUALITY_PREFIX))}
+        for key in sorted(set(self.form) - FORM_KEYS - exported):
+            self.notes.append(f"settings: '{key}' không ảnh hưởng tới câu trả lời ở máy chủ này, đã bỏ qua")
+        title = self.written_settings.get("form_title") or str(self.form.get("title") or slug)
+        result = {"form_id": slug, "title": title, "version": version or "1"}
+        if self.form.get("description"):
+            result["description"] = self.written_settings.get("description") or str(self.form["description"])
+        if quality := quality_from_settings(self.form):
+            result["quality"] = quality
         return result
 
-    def read_choices(self, sheet: Sheet | None) -> dict[str, list[dict[str, str]]]:
+    def choices(self) -> dict[str, list[dict[str, str]]]:
         lists: dict[str, list[dict[str, str]]] = {}
-        if sheet is None:
-            return lists
-        self.warn_unused_columns(sheet, _CHOICE_COLUMNS | {"value"}, "choices")
-        for row in sheet.rows:
-            list_name = row.text("list_name")
-            name = row.text("name") or row.text("value")
-            if not list_name and not name:
-                continue
-            label = row.translated("label", self.language) or name
-            lists.setdefault(list_name, []).append({"name": name, "label": label})
+        for list_name, items in (self.form.get("choices") or {}).items():
+            entries = []
+            for item in items:
+                name = str(item.get("name", ""))
+                if item.get("media"):
+                    self.differences.add("choices", None, "media", f"{list_name}/{name}",
+                                         "lựa chọn có ảnh/âm thanh (media) chưa được hỗ trợ; xóa cột media")
+                self.texts.written = self.choice_cells.get((str(list_name), name), {})
+                entries.append({"name": name, "label": self.texts.pick(item.get("label")) or name})
+            lists[str(list_name)] = entries
         return lists
 
-    def warn_unused_columns(self, sheet: Sheet, used: set[str], sheet_name: str) -> None:
-        for column, rows in sheet.unknown_columns(used).items():
-            shown = ", ".join(str(row) for row in rows[:5]) + (", …" if len(rows) > 5 else "")
-            self.warnings.append(f"{sheet_name} cột '{column}': chưa được hỗ trợ, đã bỏ qua (dòng {shown})")
-
-    # -- survey sheet -----------------------------------------------------------------------------------------
-    def read_survey(self, sheet: Sheet) -> None:
-        self.warn_unused_columns(sheet, _SURVEY_COLUMNS, "survey")
-        self.used_names = {row.text("name") for row in sheet.rows}
-        for row in sheet.rows:
-            raw_type = " ".join(row.text("type").split())
-            name = row.text("name")
-            if self.stack and self.stack[-1].kind == "skip":
-                self.skip_inside(raw_type, row.number)
-                continue
-            if not raw_type:
-                if name:
-                    self.warn("survey", row.number, name, "thiếu kiểu (type), đã bỏ qua")
-                continue
-            structure = _STRUCTURE.get(raw_type.lower())
-            if structure is not None:
-                self.structure(structure, row, name)
-            else:
-                self.question(raw_type, row, name)
-        for container in self.stack:
-            opened = "begin repeat" if container.kind == "repeat" else "begin group"
-            self.fail(f"survey dòng {container.row}", f"nhóm ({opened}) không được đóng")
-        self.stack.clear()
-        self.close_default_section()
-        self.sections = [section for section in self.sections if self.keep_section(section)]
-
-    def skip_inside(self, raw_type: str, row: int) -> None:
-        structure = _STRUCTURE.get(raw_type.lower())
-        container = self.stack[-1]
-        if structure in ("begin group", "begin repeat"):
-            container.depth += 1
-        elif structure in ("end group", "end repeat"):
-            if container.depth:
-                container.depth -= 1
-            else:
-                self.stack.pop()
-
-    def structure(self, kind: str, row: Any, name: str) -> None:
-        if kind.startswith("begin"):
-            self.begin(kind, row, name)
-            return
-        expected = "repeat" if kind == "end repeat" else ("group", "section")
-        if not self.stack or self.stack[-1].kind not in expected:
-            self.fail(f"survey dòng {row.number}", f"'{kind}' không khớp với nhóm đang mở")
-            return
-        self.stack.pop()
-
-    def begin(self, kind: str, row: Any, name: str) -> None:
-        relevant = self.expression(row, "relevant", name)
-        if kind == "begin repeat" and self.inside_repeat():
-            self.warn("survey", row.number, name, "nhóm lặp lồng trong nhóm lặp chưa được hỗ trợ, đã bỏ qua cả nhóm")
-            self.stack.append(_Container("skip", row.number))
-            self.skipped_names.add(name)
-            return
-        if kind == "begin repeat":
-            repeat: dict[str, Any] = {"name": name, "type": "repeat", "label": self.label(row, name)}
-            self.copy_text(row, repeat, "hint")
-            combined = _and(self.group_condition(), relevant)
-            if combined:
-                repeat["relevant"] = combined
-            count = self.expression(row, "repeat_count", name)
-            if count:
-                repeat["repeat_count"] = count
-            self.row_of_node[id(repeat)] = row.number
-            self.append(repeat)
-            self.stack.append(_Container("repeat", row.number, questions=repeat.setdefault("questions", [])))
-            return
-        if not self.stack:
-            self.close_default_section()
-            section: dict[str, Any] = {"name": name, "label": self.label(row, name)}
-            if relevant:
-                section["relevant"] = relevant
-            section["questions"] = []
-            self.row_of_node[id(section)] = row.number
-            self.sections.append(section)
-            self.stack.append(_Container("section", row.number, questions=section["questions"]))
-            return
-        self.stack.append(_Container("group", row.number, relevant=relevant))
-
-    def inside_repeat(self) -> bool:
-        return any(container.kind == "repeat" for container in self.stack)
-
-    def group_condition(self) -> str | None:
-        """AND of the relevant of the nested groups between the current section/repeat and here."""
-        condition = None
-        for container in self.stack:
-            if container.kind in ("section", "repeat"):
-                condition = None
-            elif container.relevant:
-                condition = _and(condition, container.relevant)
-        return condition
-
-    def append(self, question: dict[str, Any]) -> None:
-        for container in reversed(self.stack):
-            if container.kind in ("section", "repeat"):
-                container.questions.append(question)
-                return
+    # -- structure ---------------------------------------------------------------------------------------------
+    def default_questions(self) -> list[dict[str, Any]]:
         if self.default_section is None:
-            taken = self.used_names | {section["name"] for section in self.sections}
+            taken = self.names | {section["name"] for section in self.sections}
             name = next(candidate for number in range(1, len(taken) + 2)
                         if (candidate := "phan_chung" if number == 1 else f"phan_chung_{number}") not in taken)
             self.default_section = {"name": name, "label": DEFAULT_SECTION_LABEL, "questions": []}
             self.sections.append(self.default_section)
-        self.default_section["questions"].append(question)
+        return self.default_section["questions"]
 
-    def close_default_section(self) -> None:
-        self.default_section = None
+    def section(self, group: dict[str, Any]) -> None:
+        name, row = self.claim(group)
+        section: dict[str, Any] = {"name": name, "label": self.texts.pick(group.get("label")) or name}
+        self.formula(section, "relevant", row, "relevant", (group.get("bind") or {}).get("relevant"))
+        self.unsupported_attributes(group, row, name, {"relevant"})
+        section["questions"] = []
+        self.row_of_node[id(section)] = row
+        self.sections.append(section)
+        place = _Place(section["questions"])
+        for child in group.get("children", []):
+            self.element(child, place)
 
-    def keep_section(self, section: dict[str, Any]) -> bool:
-        section["questions"] = [question for question in section["questions"] if self.keep_question(question)]
-        if section["questions"]:
-            return True
-        row = self.row_of_node.get(id(section))
-        if row is not None:
-            self.warn("survey", row, section["name"], "nhóm không còn câu hỏi nào được hỗ trợ, đã bỏ qua")
-        return False
-
-    def keep_question(self, question: dict[str, Any]) -> bool:
-        if question.get("type") != "repeat" or question["questions"]:
-            return True
-        self.warn("survey", self.row_of_node[id(question)], question["name"],
-                  "nhóm lặp không còn câu hỏi nào được hỗ trợ, đã bỏ qua")
-        self.skipped_names.add(question["name"])
-        return False
-
-    # -- one question row -------------------------------------------------------------------------------------
-    def question(self, raw_type: str, row: Any, name: str) -> None:
-        kind = self.question_type(raw_type, row, name)
-        if kind is None:
-            self.skipped_names.add(name)
-            return
-        question: dict[str, Any] = {"name": name, "type": kind}
-        base = kind.split()[0]
-        label = self.label(row, None)
-        if not label and base != "calculate":
-            self.warn("survey", row.number, name, "thiếu nhãn (label), dùng tên câu làm nhãn")
-            label = name
-        if label:
-            question["label"] = label
-        self.copy_text(row, question, "hint")
-        relevant = _and(self.group_condition(), self.expression(row, "relevant", name))
-        if relevant:
-            question["relevant"] = relevant
-        if base == "calculate":
-            calculation = self.expression(row, "calculation", name)
-            if calculation is None:
-                self.warn("survey", row.number, name, "câu tính toán không có calculation dùng được, đã bỏ qua")
-                self.skipped_names.add(name)
-                return
-            question["calculation"] = calculation
-        elif row.text("calculation"):
-            self.warn("survey", row.number, name, f"calculation trên câu kiểu '{base}' chưa được hỗ trợ, đã bỏ qua")
-        if base not in ("note", "calculate"):
-            self.answer_attributes(row, name, question)
-        if row.text("choice_filter"):
-            self.warn("survey", row.number, name, "choice_filter chưa được hỗ trợ, đã bỏ qua (hiện mọi lựa chọn)")
-        if row.text("appearance") and base != "calculate":
-            question["appearance"] = row.text("appearance")
-        self.row_of_node[id(question)] = row.number
-        self.append(question)
-
-    def question_type(self, raw_type: str, row: Any, name: str) -> str | None:
-        lowered = raw_type.lower()
-        if lowered in _SIMPLE_TYPES:
-            return _SIMPLE_TYPES[lowered]
-        for prefix, kind in _SELECT_TYPES.items():
-            if lowered.startswith(prefix + " "):
-                words = raw_type[len(prefix):].split()
-                if words[1:] == ["or_other"]:
-                    self.warn("survey", row.number, name, "or_other chưa được hỗ trợ, đã bỏ qua lựa chọn 'khác'")
-                elif len(words) != 1:
-                    break
-                return f"{kind} {words[0]}"
-        if lowered in _METADATA:
-            self.warn("survey", row.number, name, f"trường siêu dữ liệu '{raw_type}' chưa được hỗ trợ, đã bỏ qua")
+    def element(self, element: dict[str, Any], place: _Place) -> None:
+        kind = element["type"]
+        if kind == "group":
+            self.nested_group(element, place)
+        elif kind == "repeat":
+            self.repeat(element, place)
         else:
-            self.warn("survey", row.number, name, f"kiểu '{raw_type}' chưa được hỗ trợ, đã bỏ qua")
-        return None
+            self.question(element, place)
 
-    def answer_attributes(self, row: Any, name: str, question: dict[str, Any]) -> None:
-        required = row.text("required")
-        if required.lower() in _TRUE:
-            question["required"] = True
-        elif required.lower() not in _FALSE:
-            expression = self.expression(row, "required", name)
-            if expression:
-                question["required"] = expression
-        constraint = self.expression(row, "constraint", name)
-        if constraint:
-            question["constraint"] = constraint
-            self.copy_text(row, question, "constraint_message")
-        if row.text("default"):
-            question["default"] = row.text("default")
-        read_only = row.text("read_only")
-        if read_only.lower() in _TRUE:
-            question["read_only"] = True
-        elif read_only.lower() not in _FALSE:
-            self.warn("survey", row.number, name, "read_only dạng biểu thức chưa được hỗ trợ, đã bỏ qua")
+    def nested_group(self, group: dict[str, Any], place: _Place) -> None:
+        """A group inside a section or a repeat: its questions join the section, its condition theirs."""
+        name, row = self.claim(group, question=False)
+        self.unsupported_attributes(group, row, name, {"relevant"})
+        condition = self.clean_formula((group.get("bind") or {}).get("relevant"), row, "relevant")
+        inner = _Place(place.questions, _and(place.relevant, condition), place.in_repeat)
+        for child in group.get("children", []):
+            self.element(child, inner)
 
-    def label(self, row: Any, fallback: str | None) -> str | None:
-        return row.translated("label", self.language) or fallback
+    def repeat(self, element: dict[str, Any], place: _Place) -> None:
+        name, row = self.claim(element)
+        if place.in_repeat:
+            owner = self.differences.drop_question(row, name, "nhóm lặp lồng trong nhóm lặp chưa được hỗ trợ; "
+                                                   "tách thành một nhóm lặp riêng")
+            self.drop_children(element, owner)
+            return
+        repeat: dict[str, Any] = {"name": name, "type": "repeat",
+                                  "label": self.texts.pick(element.get("label")) or name}
+        self.copy_text(element, repeat, "hint")
+        self.place_relevant(repeat, element, row, place)
+        count = (element.get("control") or {}).get("jr:count")
+        self.formula(repeat, "repeat_count", row, "repeat_count", count)
+        self.unsupported_attributes(element, row, name, {"relevant"}, {"jr:count"})
+        repeat["questions"] = []
+        self.keep(repeat, row, place)
+        inner = _Place(repeat["questions"], None, True)
+        for child in element.get("children", []):
+            self.element(child, inner)
+        if not repeat["questions"]:
+            place.questions.remove(repeat)
 
-    def copy_text(self, row: Any, target: dict[str, Any], column: str) -> None:
-        text = row.translated(column, self.language)
+    def drop_children(self, element: dict[str, Any], owner: Any) -> None:
+        """The questions of a dropped block are dropped with it; formulas naming them fold into its line."""
+        for child in element.get("children", []):
+            name = child.get("name")
+            if name:
+                self.rows.next_row(name)
+                self.claimed.setdefault(name, None)
+                self.differences.by_dropped_name.setdefault(name, owner)
+            self.drop_children(child, owner)
+
+    # -- questions ---------------------------------------------------------------------------------------------
+    def question(self, element: dict[str, Any], place: _Place) -> None:
+        kind = element["type"]
+        if kind in METADATA:
+            self.metadata(element, place)
+            return
+        name, row = self.claim(element)
+        select, list_name = _select_type(kind, element)
+        if select and list_name in (self.form.get("choices") or {}):
+            our_type = f"{select} {list_name}"
+        elif kind in PLAIN_TYPES:
+            our_type = PLAIN_TYPES[kind]
+        else:
+            self.differences.drop_question(row, name, f"kiểu câu '{kind}' chưa được hỗ trợ; đổi sang kiểu khác "
+                                           "(text, integer, decimal, date, select_one, select_multiple, note, "
+                                           "calculate) hoặc xóa dòng")
+            return
+        question: dict[str, Any] = {"name": name, "type": our_type}
+        label = self.texts.pick(element.get("label"))
+        if label or our_type != "calculate":
+            question["label"] = label or name
+        self.copy_text(element, question, "hint")
+        self.place_relevant(question, element, row, place)
+        self.binds(element, question, row, our_type.split()[0])
+        self.details(element, question, row)
+        if our_type == "calculate" and "calculation" not in question:
+            self.differences.drop_question(row, name, "câu calculate không có công thức dùng được",
+                                           column="calculation")
+            return
+        self.keep(question, row, place)
+
+    def metadata(self, element: dict[str, Any], place: _Place) -> None:
+        name = element["name"]
+        row = self.rows.next_row(name)
+        if name not in self.referenced:
+            self.notes.append(f"survey dòng {row} ({name}): siêu dữ liệu '{element['type']}' không lưu thành câu "
+                              "trả lời (máy chủ tự ghi người gửi và thời điểm gửi)")
+            return
+        if element["type"] == "today":
+            self.claimed[name] = row
+            self.keep({"name": name, "type": "calculate", "calculation": "today()"}, row, place)
+            return
+        self.claimed[name] = row
+        self.differences.drop_question(row, name, f"siêu dữ liệu '{element['type']}' được dùng trong công thức "
+                                       "nhưng chưa được hỗ trợ; bỏ các công thức dùng nó")
+
+    # -- helpers ---------------------------------------------------------------------------------------------
+    def claim(self, element: dict[str, Any], question: bool = True) -> tuple[str, int | None]:
+        name = str(element["name"])
+        row = self.rows.next_row(name)
+        self.texts.written = self.rows.cells.get(row, {})
+        if name in self.claimed:
+            first = self.claimed[name]
+            self.differences.add("survey", row, "name", name, f"tên '{name}' đã dùng ở dòng {first}; các câu hỏi "
+                                 "phải có tên khác nhau trong cả biểu mẫu, hãy đổi tên")
+        elif not NAME_PATTERN.match(name):
+            self.differences.add("survey", row, "name", name, f"tên '{name}' chỉ được có chữ không dấu, số và "
+                                 f"'_' (ví dụ '{re.sub(r'[^A-Za-z0-9_]', '_', name)}')")
+        if question or name not in self.claimed:
+            self.claimed.setdefault(name, row)
+        return name, row
+
+    def keep(self, node: dict[str, Any], row: int | None, place: _Place) -> None:
+        if row is not None:
+            self.row_of_node[id(node)] = row
+        place.questions.append(node)
+        self.owners[id(node)] = place.questions
+
+    def place_relevant(self, node: dict[str, Any], element: dict[str, Any], row: int | None, place: _Place) -> None:
+        own = self.clean_formula((element.get("bind") or {}).get("relevant"), row, "relevant")
+        self.formula(node, "relevant", row, "relevant", _and(place.relevant, own), clean=False)
+
+    def copy_text(self, element: dict[str, Any], target: dict[str, Any], key: str) -> None:
+        text = self.texts.pick(element.get(key))
         if text:
-            target[column] = text
+            target[key] = text
 
-    def expression(self, row: Any, column: str, name: str) -> str | None:
-        text = row.text(column)
+    def clean_formula(self, value: Any, row: int | None, column: str) -> str | None:
+        if value in (None, ""):
+            return None
+        try:
+            return normalise(str(value), self.names, str(self.form.get("name", "data")))
+        except PathProblem as exc:
+            self.differences.add("survey", row, column, None, str(exc))
+            return None
+
+    def formula(self, node: dict[str, Any], key: str, row: int | None, column: str, value: Any,
+                clean: bool = True) -> str | None:
+        text = self.clean_formula(value, row, column) if clean else value
         if not text:
             return None
-        if "jr:" in text:
-            self.warn("survey", row.number, name, f"{column} dùng hàm 'jr:' chưa được hỗ trợ, đã bỏ qua {column}")
+        try:
+            expression = parse(text)
+        except ExpressionError as exc:
+            self.differences.add("survey", row, column, node.get("name"),
+                                 f"công thức '{text}' không dùng được: {exc}")
             return None
+        node[key] = text
+        self.formulas.append(_Formula(node, key, row, column, frozenset(expression.references)))
         return text
+
+    def check_formulas(self) -> None:
+        """Formulas naming a dropped question are dropped with it (folded into its line), then the question
+        they belonged to, if it was a calculation, and so on until nothing changes."""
+        changed = True
+        while changed:
+            changed = False
+            kept = {name for name, _ in self.claimed.items()} - self.skipped_names
+            for formula in self.formulas:
+                if formula.key not in formula.node:
+                    continue
+                missing = sorted(formula.references - kept)
+                if not missing:
+                    continue
+                del formula.node[formula.key]
+                if not self.differences.follow(missing[0], formula.row, formula.column):
+                    self.differences.add("survey", formula.row, formula.column, formula.node.get("name"),
+                                         f"công thức nhắc tới '{missing[0]}' nhưng không có câu nào tên này")
+                if formula.key == "calculation" and id(formula.node) in self.owners:
+                    self.owners.pop(id(formula.node)).remove(formula.node)
+                    self.differences.by_dropped_name[formula.node["name"]] = self.differences.items[-1]
+                changed = True
+
+
+def _select_type(kind: str, element: dict[str, Any]) -> tuple[str | None, str | None]:
+    """pyxform's select types, and the old ``select one from LIST`` spelling it passes through as written."""
+    lowered = " ".join(kind.lower().split())
+    if lowered in SELECT_TYPES:
+        return SELECT_TYPES[lowered], element.get("list_name")
+    for spelled, ours in SELECT_TYPES.items():
+        if lowered.startswith(f"{spelled} from "):
+            return ours, kind.split()[-1]
+    return None, None
+
+
+def _is_generated_meta(element: dict[str, Any]) -> bool:
+    """pyxform's bodyless ``meta`` group: the instanceID it adds, and the instanceName some authors put there."""
+    return element.get("name") == "meta" and bool((element.get("control") or {}).get("bodyless"))
 
 
 def _and(first: str | None, second: str | None) -> str | None:
-    if first and second:
-        return f"({first}) and ({second})"
-    return first or second
+    return f"({first}) and ({second})" if first and second else first or second
