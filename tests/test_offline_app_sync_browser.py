@@ -28,6 +28,7 @@ from tests.support.offline import (
     village_with_returned_submission,
     waiting,
 )
+from tests.support.surveys import new_uuid
 
 pytestmark = pytest.mark.browser
 SYNCED = "() => document.body.dataset.outbox === '0' && document.body.dataset.syncState === 'done'"
@@ -173,3 +174,24 @@ def test_an_app_update_and_a_new_questionnaire_version_leave_the_drafts_openable
         open_household(page, "HV1-003")  # a household without a draft opens on the new version
         assert page.evaluate("() => window.surveyForm.defn.version") == new_version
         assert page.js_errors == []
+
+
+def test_a_draft_saved_on_the_server_opens_with_its_answers_and_is_sent_under_its_uuid(
+        live_server, chromium, factories, world, session, tmp_path):
+    village = village_with_returned_submission(factories, world, session)
+    partial = {key: value for key, value in complete_answers().items() if key in ("ngay_khao_sat", "nguoi_tra_loi")}
+    saved = save_submission(session, world.users["dieutra"], SubmissionPayload(
+        uuid=new_uuid(), household_code="HV1-003", round_code=ROUND_CODE, form_version=None, answers=partial,
+        submit=False, source="web"), today="2025-03-12").submission  # "Lưu nháp" on the web form
+    session.commit()
+    with installed_then_offline(chromium, tmp_path / "tablet", live_server.url) as (context, page):
+        open_household(page, "HV1-003")
+        shown = page.evaluate("() => window.surveyForm.readAnswers()")
+        assert shown["nguoi_tra_loi"] == partial["nguoi_tra_loi"]  # the server's draft, not an empty form
+        fill(page, {**complete_answers(), **partial})
+        send(page)
+        context.set_offline(False)
+        page.wait_for_function(SYNCED)
+        assert page.js_errors == []
+    sent = [s for s in submissions_of(session, village.returned.round_id) if s.household.code == "HV1-003"]
+    assert [(s.uuid, s.state) for s in sent] == [(saved.uuid, "submitted")]

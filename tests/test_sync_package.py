@@ -73,6 +73,16 @@ def test_returned_submissions_come_with_their_answers_and_comments(client, sessi
         ("Số người chưa khớp sổ hộ khẩu.", "giamsat", "has_issues")]
 
 
+def test_drafts_saved_on_the_server_come_with_their_answers(client, session, world, survey_round):
+    draft = send(session, world.users["dieutra"], world.households["in"], {"so_nguoi": 3}, submit=False)
+    session.commit()
+    body = package(client, bearer(session, world.users["dieutra"]))
+    assert body["returned"] == []
+    [item] = body["drafts"]
+    assert (item["uuid"], item["household"], item["round"], item["answers"], item["position"]) == (
+        draft.uuid, "HV1-001", "R2024", {"so_nguoi": 3}, "")
+
+
 def test_village_labels_are_unique(client, session, world, factories, survey_round):
     factories.area("V2B", "Kon Tu Rằng 2", "thôn", world.areas["C2"])
     factories.area("V2C", "Kon Tu Rằng 2", "thôn", world.areas["C2"])

@@ -38,6 +38,7 @@ def device_package(session: Session, user: User, since: datetime | None,
     households = _households(session, village_ids, [r.id for r in rounds], since)
     submissions = _current_submissions(session, rounds, [h.id for h in households])
     returned = [s for s in submissions if s.state == "has_issues"]
+    drafts = [s for s in submissions if s.state == "draft"]  # saved on the server: the app opens them with answers
     comments = _comments(session, [s.id for s in returned])
     return {
         "user": {"id": user.id, "username": user.username, "full_name": user.full_name, "role": user.role},
@@ -51,6 +52,7 @@ def device_package(session: Session, user: User, since: datetime | None,
         "state_labels": STATE_LABELS,
         "households": _household_entries(households, submissions, rounds),
         "returned": [_returned_entry(s, comments.get(s.id, [])) for s in returned],
+        "drafts": [_draft_entry(s) for s in drafts],
         "removed": _removed(session, villages, since) if since is not None else [],
     }
 
@@ -128,12 +130,19 @@ def _household_entries(households: list[Household], submissions: list[Submission
             for h in households]
 
 
-def _returned_entry(submission: Submission, comments: list[SubmissionComment]) -> dict:
+def _draft_entry(submission: Submission) -> dict:
+    """A draft saved on the server (the web form's "Lưu nháp"): its answers and the section it was left on."""
     return {"uuid": submission.uuid, "household": submission.household.code, "round": submission.survey_round.code,
             "form_version": submission.questionnaire_version.version,
             "questionnaire_version_id": submission.questionnaire_version_id,
             "version_number": submission.version_number, "answers": submission.answers,
-            "updated_at": iso(submission.updated_at), "comments": [comment_json(c) for c in comments]}
+            "position": submission.draft_section or "", "updated_at": iso(submission.updated_at)}
+
+
+def _returned_entry(submission: Submission, comments: list[SubmissionComment]) -> dict:
+    entry = _draft_entry(submission)
+    del entry["position"]
+    return {**entry, "comments": [comment_json(c) for c in comments]}
 
 
 def _removed(session: Session, villages: list[Area], since: datetime) -> list[str]:

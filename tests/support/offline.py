@@ -116,5 +116,7 @@ def waiting(page) -> int:
 
 
 def submissions_of(session, round_id: int) -> list[Submission]:
+    """What the server stored, read afresh (objects this session loaded before are expired, not reused)."""
     session.rollback()
+    session.expire_all()
     return list(session.scalars(select(Submission).where(Submission.round_id == round_id).order_by(Submission.id)))

@@ -5,8 +5,10 @@
  *
  * Which answers open: the outbox item of the household (a waiting or refused submission, to fix), else its draft,
  * else the returned submission from the package (with the supervisors' comments; sent back with base_version),
+ * else a draft saved on the server by the web form (the package's drafts, reopened on its section),
  * else the register's prefill (a question's "prefill": "household.<field>"). Which definition: the version the
- * draft or item was started on (kept per version), else the returned submission's, else the round's current one.
+ * draft or item was started on (kept per version), else the returned submission's or server draft's, else the
+ * round's current one.
  * A submission already sent and not returned opens as its state only: the server has it.
  */
 (function (root) {
@@ -62,7 +64,9 @@
     var item = Homes.itemFor(ctx, key);
     var draft = Homes.draftFor(ctx, key);
     var server = household.server;
-    var returned = ctx.pkg.returned.filter(function (r) { return r.household === key && r.round === ctx.round.code; })[0];
+    var ofThis = function (r) { return r.household === key && r.round === ctx.round.code; };
+    var returned = ctx.pkg.returned.filter(ofThis)[0];
+    var saved = (ctx.pkg.drafts || []).filter(ofThis)[0];  // a draft saved on the server by the web form
     var home = "#/r/" + encodeURIComponent(ctx.round.code);
     if (!item && !draft && server && root.SurveyApp.editable.indexOf(server.state) < 0) {
       container.appendChild(banner(household, ctx, null, null));
@@ -71,7 +75,8 @@
       return Promise.resolve();
     }
     var baseVersion = item ? item.body.base_version : draft ? draft.base_version : returned ? returned.version_number : null;
-    var definitionId = (item || draft || {}).definition_id || (returned ? returned.questionnaire_version_id : ctx.round.questionnaire_version_id);
+    var definitionId = (item || draft || {}).definition_id || (returned || saved || {}).questionnaire_version_id ||
+      ctx.round.questionnaire_version_id;
     return app.device.getDefinition(definitionId).then(function (doc) {
       if (!doc) {
         container.appendChild(el("p", { "class": "flash flash-warning" }, "Bảng hỏi của đợt này chưa tải về máy: hãy mở ứng dụng khi có mạng."));
@@ -79,17 +84,18 @@
       }
       var definition = doc.definition;
       var uuid = (item || draft || {}).uuid || (server ? server.uuid : root.SurveyDevice.newUuid());
-      var answers = item ? item.body.answers : draft ? draft.answers : returned ? returned.answers : null;
+      var answers = item ? item.body.answers : draft ? draft.answers : returned ? returned.answers : saved ? saved.answers : null;
+      var position = draft ? draft.position : saved ? saved.position : "";
       var started = (item && item.body.started_at) || (draft && draft.started_at) || new Date().toISOString();
       container.appendChild(banner(household, ctx, returned, item));
       var form = el("form", { id: "questionnaire" });
       container.appendChild(form);
       root.SurveyFormMarkup.draw(form, definition, { uuid: uuid, round: ctx.round.code, household: key, today: ctx.pkg.today,
-                                                     owner: ctx.owner, firstOpening: !answers, startSection: draft ? draft.position : "" });
+                                                     owner: ctx.owner, firstOpening: !answers, startSection: position || "" });
       var view = new root.SurveyFormView.FormView(form, definition);
       view.start();
       view.setAnswers(answers || Object.assign(prefilled(definition, household), {}));
-      if (draft && draft.position) view.goToPosition(draft.position);
+      if (position) view.goToPosition(position);
       root.surveyForm = view;
 
       function record() {

@@ -28,7 +28,7 @@
   };
 
   /** A full package replaces what was kept; a package since a cursor is merged into it (households by code,
-   * returned submissions by UUID, ``removed`` codes forgotten). */
+   * returned submissions and server drafts by household, ``removed`` codes forgotten). */
   DeviceStore.prototype.savePackage = function (owner, pkg) {
     var self = this;
     return this.getPackage(owner).then(function (kept) {
@@ -39,11 +39,13 @@
         pkg.households.forEach(function (h) { households[h.code] = h; });
         (pkg.removed || []).forEach(function (code) { delete households[code]; });
         var changed = new Set(pkg.households.map(function (h) { return h.code; }));
-        var returned = kept.package.returned.filter(function (r) { return !changed.has(r.household); })
-          .concat(pkg.returned);
+        var keepUnchanged = function (list, fresh) {
+          return (list || []).filter(function (r) { return !changed.has(r.household); }).concat(fresh || []);
+        };
         merged = Object.assign({}, pkg, {
           households: Object.keys(households).sort().map(function (code) { return households[code]; }),
-          returned: returned
+          returned: keepUnchanged(kept.package.returned, pkg.returned),
+          drafts: keepUnchanged(kept.package.drafts, pkg.drafts)
         });
       }
       return self.putPackage(owner, Object.assign({}, kept || {}, {
