@@ -1,5 +1,6 @@
 """Backups: `flask backup create/restore` on both databases, and a backup taken while a live server acknowledges
-submissions, restored to a fresh database, holding every submission acknowledged before the backup started."""
+submissions and households created on devices, restored to a fresh database, holding every submission and household
+acknowledged before the backup started."""
 from __future__ import annotations
 
 import threading
@@ -49,14 +50,18 @@ def test_restore_refuses_a_file_that_is_no_backup(app, tmp_path):
     assert missing.exit_code != 0 and "Không có tệp sao lưu" in missing.output
 
 
+NEW_HOUSEHOLD_EVERY = 4  # one post in four brings a household created on the device (docs/offline.md)
+
+
 class Writer(threading.Thread):
-    """An enumerator's device posting new submissions in a loop; records each acknowledged UUID with the time
-    its 2xx arrived."""
+    """An enumerator's device posting new submissions in a loop, some for households it created offline; records
+    each acknowledged submission UUID and household client UUID with the time its 2xx arrived."""
 
     def __init__(self, server: LiveServer, token: str, households: list[str]):
         super().__init__(daemon=True)
         self.server, self.token, self.households = server, token, households
         self.acknowledged: list[tuple[float, str]] = []
+        self.new_households: list[tuple[float, str]] = []
         self.errors: list[str] = []
         self.stop = threading.Event()
 
@@ -64,22 +69,30 @@ class Writer(threading.Thread):
         index = 0
         while not self.stop.is_set():
             uuid = new_uuid()
-            household = self.households[index % len(self.households)]
+            body = api_body(uuid, self.households[index % len(self.households)])
+            client_uuid = None
+            if index % NEW_HOUSEHOLD_EVERY == 0:
+                client_uuid = new_uuid()
+                del body["household"]
+                body["new_household"] = {"client_uuid": client_uuid, "village": "V1", "head_name": f"Hộ mới {index}",
+                                         "ethnic_group": "ba_na", "members": 2, "address": ""}
             index += 1
             try:
-                answer = request(self.server, "POST", "/api/v1/submissions", json_body=api_body(uuid, household),
+                answer = request(self.server, "POST", "/api/v1/submissions", json_body=body,
                                  headers=bearer(self.token))
             except OSError as err:
                 self.errors.append(repr(err))
                 continue
             if 200 <= answer.status < 300:
                 self.acknowledged.append((time.monotonic(), uuid))
+                if client_uuid is not None:
+                    self.new_households.append((time.monotonic(), client_uuid))
             else:
                 self.errors.append(f"{answer.status} {answer.text[:200]}")
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_backup_during_writes_restores_every_acknowledged_submission(kind, tmp_path):
+def test_backup_during_writes_restores_every_acknowledged_submission_and_household(kind, tmp_path):
     url, postgres_url = live_database(kind, tmp_path, "backup")
     restore_url, restore_postgres = live_database(kind, tmp_path, "restored")
     server = LiveServer(url, tmp_path / "gunicorn.log")
@@ -96,6 +109,7 @@ def test_backup_during_writes_restores_every_acknowledged_submission(kind, tmp_p
             time.sleep(0.1)
         started = time.monotonic()
         before = {uuid for w in writers for t, uuid in list(w.acknowledged) if t < started}
+        households_before = {uuid for w in writers for t, uuid in list(w.new_households) if t < started}
         backup.create_backup(url, tmp_path / "during.backup")
         finished = time.monotonic()
         time.sleep(0.5)
@@ -111,11 +125,15 @@ def test_backup_during_writes_restores_every_acknowledged_submission(kind, tmp_p
         engines.append(restored)
         with Session(restored) as check:
             counts = dict(check.execute(select(Submission.uuid, func.count()).group_by(Submission.uuid)).all())
+            created = set(check.scalars(select(Household.client_uuid).where(Household.client_uuid.is_not(None))))
         missing = before - set(counts)
         assert not missing, f"{len(missing)} acknowledged submissions missing from the backup"
         assert all(n == 1 for n in counts.values())
-        print(f"[{kind}] acknowledged before the backup {len(before)}, during/after {len(during)}, "
-              f"in the backup {len(counts)}; backup took {finished - started:.2f} s")
+        assert households_before, "no household was created on a device before the backup"
+        assert not households_before - created, "acknowledged households created on devices missing from the backup"
+        print(f"[{kind}] acknowledged before the backup {len(before)} (of them {len(households_before)} with a new "
+              f"household), during/after {len(during)}, in the backup {len(counts)}; backup took "
+              f"{finished - started:.2f} s")
         migrate.upgrade(restore_url)  # the restored database is at the head revision already: a no-op
     finally:
         server.stop()

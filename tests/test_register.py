@@ -51,14 +51,14 @@ def test_next_code_reads_the_village_households(session, world, factories):
 
 
 def test_two_devices_creating_a_household_in_one_village_get_two_codes(app, campaign, session, monkeypatch):
-    """Both requests compute the next code before either inserts (a barrier holds them); on PostgreSQL the second
-    insert hits the unique key and the request boundary runs it again with the next number; SQLite's writer
-    lock queues them (the barrier then times out). Neither answer is a 500."""
+    """A barrier tries to hold both requests between computing the next code and inserting; the village lock taken
+    with the code (PostgreSQL) and SQLite's writer lock queue them instead (the barrier then times out), so the
+    second reads the first's code. Neither answer is a 500 or a "code already used"."""
     barrier = threading.Barrier(2, timeout=3)
     computed = next_household_code
 
-    def held(db_session, village):
-        code = computed(db_session, village)
+    def held(db_session, village, **options):
+        code = computed(db_session, village, **options)
         try:
             barrier.wait()
         except threading.BrokenBarrierError:

@@ -211,7 +211,7 @@ def new_household():
         if village is None:
             form.village.errors = ["Thôn/làng không thuộc đợt khảo sát hoặc nằm ngoài địa bàn của bạn."]
         else:
-            code = (form.code.data or "").strip() or suggestions[village.code]
+            code = (form.code.data or "").strip() or next_household_code(db.session, village, reserve=True)
             try:
                 household = save_household(db.session, current_user, household=None, code=code,
                                            head_name=form.head_name.data, ethnic_group_code=form.ethnic_group.data,

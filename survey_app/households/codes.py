@@ -5,10 +5,13 @@ The format follows the register: a village whose households are ``KT-KPL-01-01-0
 imported list reads ``KT-KPL-01-01.07`` gets ``….08``; an empty village gets ``<village code>-0001``. Codes of the
 village in any other shape (``…-A12``, a hand-typed name) are ignored.
 
-Uniqueness under concurrency: call it inside the transaction that inserts the household. Two devices creating a
-household in one village at the same moment compute the same code; the second insert hits the unique key on
-``household.code``, which ``web.register_conflict_retries`` treats as transient and runs the request again from a
-fresh transaction, where this function sees the first household and gives the next number.
+Uniqueness under concurrency: the code a household is created with is taken with ``reserve=True`` inside the
+transaction that inserts it. That locks the village's row first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's
+writers already hold the database's write lock), so two devices creating a household in one village at the same
+moment take turns, and the second reads the first's code once it committed and gives the next number. Without the
+lock the second would find its code "already used" (a 422) when the first committed between its read and its
+check. The unique key on ``household.code`` stays the last guard (a violation is retried by
+``web.register_conflict_retries``). A code only shown as a suggestion is read without the lock.
 """
 from __future__ import annotations
 
@@ -24,9 +27,12 @@ DEFAULT_SEPARATOR = "-"
 DEFAULT_WIDTH = 4  # the register's demo data and the province's imports number households 0001, 0002, …
 
 
-def next_household_code(session: Session, village: Area) -> str:
+def next_household_code(session: Session, village: Area, *, reserve: bool = False) -> str:
     """The next free code of ``village``: the separator and zero-padded width most used by the numbered codes
-    already under the village's code, and the number after the highest of them."""
+    already under the village's code, and the number after the highest of them. ``reserve``: the code a household
+    is about to be inserted with (locks the village until the transaction ends; module docstring)."""
+    if reserve:
+        session.execute(select(Area.id).where(Area.id == village.id).with_for_update())
     used = session.scalars(select(Household.code).where(Household.code.startswith(village.code, autoescape=True)))
     return following_code(village.code, list(used))
 

@@ -33,7 +33,7 @@ def device_household(session: Session, user: User, new) -> tuple[Household, bool
             raise NotFound(f"Hộ mới mã thiết bị {new.client_uuid} đã được ghi nhận nhưng nay nằm ngoài địa bàn "
                            "của bạn.")
         return existing, False
-    household = save_household(session, user, household=None, code=next_household_code(session, village),
+    household = save_household(session, user, household=None, code=next_household_code(session, village, reserve=True),
                                head_name=new.head_name, ethnic_group_code=new.ethnic_group, village=village,
                                members=new.members, address=new.address)
     household.client_uuid = new.client_uuid
