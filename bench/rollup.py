@@ -19,14 +19,14 @@ from bench.province import province
 from survey_app.extensions import db
 from survey_app.models import Area, HouseholdResult, SurveyRound
 from survey_app.reports.report import build_report, result_set, round_link
-from survey_app.reports.rollup import ResultSet, _measures, counted_filter
+from survey_app.reports.rollup import ResultSet, counted_filter, measures
 
 RUNS = 7
 
 
 def plain_aggregate(connection, result_set: ResultSet) -> tuple[int, ...]:
     """The yardstick: one flat aggregate of the round's counted results (no areas, no targets)."""
-    stmt = select(*_measures(result_set.outcomes, HouseholdResult.__table__.c)).where(counted_filter(result_set))
+    stmt = select(*measures(result_set.outcomes, HouseholdResult.__table__.c)).where(counted_filter(result_set))
     return tuple(int(x) for x in connection.execute(stmt).one())
 
 

@@ -2,8 +2,8 @@
 population at the start of the period (the list's size, and the part of it in each outcome's own population),
 and how many of them were surveyed (a current sent submission).
 
-One grouped query over the register for the report (households × their statuses of the years the rounds read,
-grouped by village, ethnic group and statuses), whatever the number of areas; each distinct (ethnic group,
+Read from the register's village summary of the round (`village_list_summary`: households per village, ethnic
+group and statuses, kept by reports/summary.py), whatever the number of areas; each distinct (ethnic group,
 statuses) combination is classified once by the ruleset itself (`OfficialList.classify`, the scoring engine on
 the register record without answers), so the list is "as the ruleset says". Plain SQLAlchemy Core, no Flask.
 """
@@ -12,14 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import select
 
-from survey_app.core.review_states import COUNTED_ALL_SUBMITTED, COUNTED_APPROVED_ONLY, SENT_STATES
-from survey_app.models import Area, Household, HouseholdResult, HouseholdStatus
+from survey_app.models import Area, VillageListSummary
 
-_household = Household.__table__
-_status = HouseholdStatus.__table__
-_results = HouseholdResult.__table__
+_list_summary = VillageListSummary.__table__
 _area = Area.__table__
 
 Key = tuple  # (village id, ethnic group code)
@@ -35,6 +32,7 @@ class OfficialList:
     start_year: int
     end_year: int
     classify: Callable[[str, str | None, str | None], tuple[bool, tuple[bool, ...]]]
+    round_id: int  # whose register summary (`village_list_summary`) holds the statuses of these years
     reads_end: bool = True  # False: no population reads the status at the end (its year is not joined)
 
 
@@ -45,67 +43,49 @@ def _subtree(column, area_path: str, root: bool):
 
 
 def listed(connection, lists: Sequence[OfficialList], area_path: str, root: bool) -> list[dict[Key, list[int]]]:
-    """For each of `lists`: {(village id, ethnic group): [list size, in outcome 0's population, ...]}, from one
-    query over the register."""
-    years = sorted({year for official in lists
-                    for year in (official.start_year, *([official.end_year] if official.reads_end else []))})
-    aliases = [_status.alias(f"s{year}") for year in years]
-    joined = _household
-    for alias, year in zip(aliases, years):
-        joined = joined.outerjoin(alias, and_(alias.c.household_id == _household.c.id, alias.c.year == year))
-    group = [_household.c.village_id, _household.c.ethnic_group_code, *(alias.c.status for alias in aliases)]
-    stmt = select(*group, func.count()).select_from(joined).group_by(*group)
-    subtree = _subtree(_household.c.village_id, area_path, root)
-    if subtree is not None:
-        stmt = stmt.where(subtree)
-    position = {year: 2 + i for i, year in enumerate(years)}
-    out: list[dict[Key, list[int]]] = [{} for _ in lists]
-    verdicts: list[dict[tuple, tuple[bool, tuple[bool, ...]]]] = [{} for _ in lists]
-    for row in connection.execute(stmt):
-        count = int(row[-1])
-        for official, figures, seen in zip(lists, out, verdicts):
-            combo = (row[1], row[position[official.start_year]],
-                     row[position[official.end_year]] if official.reads_end else None)
-            if combo not in seen:
-                seen[combo] = official.classify(*combo)
-            on_list, populations = seen[combo]
+    """For each of `lists`: {(village id, ethnic group): [list size, in outcome 0's population, ...]}, from the
+    register's village summary of its round (`village_list_summary`, a few rows per village)."""
+    out: list[dict[Key, list[int]]] = []
+    for official in lists:
+        stmt = (select(_list_summary.c.village_id, _list_summary.c.ethnic_group_code, _list_summary.c.status_start,
+                       _list_summary.c.status_end, _list_summary.c.households)
+                .where(_list_summary.c.round_id == official.round_id))
+        subtree = _subtree(_list_summary.c.village_id, area_path, root)
+        if subtree is not None:
+            stmt = stmt.where(subtree)
+        figures: dict[Key, list[int]] = {}
+        verdicts: dict[tuple, tuple[bool, tuple[bool, ...]]] = {}
+        for village_id, group, status_start, status_end, count in connection.execute(stmt):
+            combo = (group, status_start or None, (status_end or None) if official.reads_end else None)
+            if combo not in verdicts:
+                verdicts[combo] = official.classify(*combo)
+            on_list, populations = verdicts[combo]
             if not on_list:
                 continue
-            vector = figures.setdefault((row[0], row[1]), [0] * (1 + len(populations)))
+            vector = figures.setdefault((village_id, group), [0] * (1 + len(populations)))
             vector[0] += count
             for i, member in enumerate(populations):
                 if member:
                     vector[1 + i] += count
+        out.append(figures)
     return out
 
 
-def surveyed_not_counted(connection, round_ruleset_id: int, count_only_approved: bool, area_path: str,
-                         root: bool) -> dict[Key, int]:
-    """{(village id, ethnic group): households of the ruleset's population whose current submission is sent
-    but not counted} (returned, or waiting when only approved ones count): surveyed = counted + these."""
-    counted = COUNTED_APPROVED_ONLY if count_only_approved else COUNTED_ALL_SUBMITTED
-    states = [state for state in SENT_STATES if state not in counted]
-    stmt = (select(_results.c.village_id, _results.c.ethnic_group_code, func.count())
-            .where(_results.c.round_ruleset_id == round_ruleset_id, _results.c.state.in_(states),
-                   _results.c.is_current == true(), _results.c.in_population == true())
-            .group_by(_results.c.village_id, _results.c.ethnic_group_code))
-    subtree = _subtree(_results.c.village_id, area_path, root)
-    if subtree is not None:
-        stmt = stmt.where(subtree)
-    return {(row[0], row[1]): int(row[2]) for row in connection.execute(stmt)}
-
-
 def village_children(connection, area_path: str, root: bool, children_paths: dict[int, str]) -> dict[int, int]:
-    """{village (or any area) id under the area: the id of the direct child holding it}."""
+    """{village (or any area) id under the area: the id of the direct child holding it} (a child's path is its
+    parent's path and one more segment, so the child is found from the area's path alone)."""
     stmt = select(_area.c.id, _area.c.path)
     if not root:
         stmt = stmt.where(_area.c.path.startswith(area_path, autoescape=True))
+    child_of_path = {path: child_id for child_id, path in children_paths.items()}
     owners: dict[int, int] = {}
     for area_id, path in connection.execute(stmt):
-        for child_id, child_path in children_paths.items():
-            if path.startswith(child_path):
-                owners[area_id] = child_id
-                break
+        if not path.startswith(area_path):
+            continue
+        cut = path.find("/", len(area_path))
+        child_id = child_of_path.get(path[:cut + 1]) if cut >= 0 else None
+        if child_id is not None:
+            owners[area_id] = child_id
     return owners
 
 

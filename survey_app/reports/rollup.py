@@ -3,10 +3,13 @@ target and whether it is met; the same for every child area; the previous round 
 a breakdown by ethnic group.
 
 Plain Python over SQLAlchemy Core (no Flask, no session globals: the caller passes a Connection or Session).
-It never evaluates rules: it aggregates `household_result`, whose `met_mask` / `population_mask` carry one bit
-per outcome. Per query, one pass over the area's results grouped by village (read from the covering index
-`ix_household_result_rollup`), joined to the direct children by path prefix and grouped again: no query per
-child, no walk of the tree.
+It never evaluates rules and never reads the households: it adds up the village summary of the stored results
+(`village_result_summary`, one row per round's ruleset × village × ethnic group × state, with per-bit counts of
+`population_mask` / `met_mask`, kept up to date by reports/summary.py in the transactions that change them) and
+of the register (`village_list_summary`, via official_list.py). Each village goes to the direct child whose path
+prefixes it: one read per round, no query per child, no walk of the tree, whatever the number of households.
+`counted_filter` and `measures` say the same counting over `household_result` itself (exports, the bench's
+yardstick).
 """
 from __future__ import annotations
 
@@ -17,11 +20,12 @@ from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.sql import ColumnElement
 
 from survey_app.core.denominators import effective_denominator
-from survey_app.core.review_states import COUNTED_ALL_SUBMITTED, COUNTED_APPROVED_ONLY
-from survey_app.models import Area, HouseholdResult
-from survey_app.reports.official_list import OfficialList, by_owner, listed, surveyed_not_counted, village_children
+from survey_app.core.review_states import COUNTED_ALL_SUBMITTED, COUNTED_APPROVED_ONLY, SENT_STATES
+from survey_app.models import Area, HouseholdResult, VillageResultSummary
+from survey_app.reports.official_list import Key, OfficialList, by_owner, listed, village_children
 
 _results = HouseholdResult.__table__
+_summary = VillageResultSummary.__table__
 _area = Area.__table__
 
 
@@ -136,16 +140,16 @@ class Rollup:
 
 # -- SQL ---------------------------------------------------------------------------------------------------------
 
-def _bit_sum(mask_column, bit: int) -> ColumnElement:
+def bit_sum(mask_column, bit: int) -> ColumnElement:
     """SUM of households whose mask has `bit` set (bitwise & works on SQLite and PostgreSQL)."""
     return func.coalesce(func.sum(case((mask_column.op("&")(1 << bit) != 0, 1), else_=0)), 0)
 
 
-def _measures(outcomes: Sequence[OutcomeSpec], columns) -> list[ColumnElement]:
+def measures(outcomes: Sequence[OutcomeSpec], columns) -> list[ColumnElement]:
     cols = [func.coalesce(func.sum(case((columns.in_population == true(), 1), else_=0)), 0).label("den")]
     for i, outcome in enumerate(outcomes):
-        cols.append(_bit_sum(columns.population_mask, outcome.bit).label(f"p{i}"))
-        cols.append(_bit_sum(columns.met_mask, outcome.bit).label(f"m{i}"))
+        cols.append(bit_sum(columns.population_mask, outcome.bit).label(f"p{i}"))
+        cols.append(bit_sum(columns.met_mask, outcome.bit).label(f"m{i}"))
     return cols
 
 
@@ -162,45 +166,40 @@ def subtree_filter(area_path: str, root: bool) -> ColumnElement | None:
     return _results.c.village_id.in_(villages)
 
 
-def _per_village(result_set: ResultSet, area_path: str, root: bool, extra_group=None):
-    conditions = [counted_filter(result_set)]
-    subtree = subtree_filter(area_path, root)
-    if subtree is not None:
-        conditions.append(subtree)
-    group = [_results.c.village_id] + ([extra_group] if extra_group is not None else [])
-    return select(*group, *_measures(result_set.outcomes, _results.c)).where(*conditions).group_by(*group).subquery("v")
+def _village_figures(connection, result_set: ResultSet, area_path: str,
+                     root: bool) -> tuple[dict[Key, list[int]], dict[Key, int]]:
+    """From the village summary (`village_result_summary`, kept by reports/summary.py): the counted figures
+    [den, p0, m0, p1, m1, ...] and the households surveyed but not counted (sent, in the population, not counted
+    by the round's rule) by (village id, ethnic group). One read of a few rows per village."""
+    stmt = (select(_summary.c.village_id, _summary.c.ethnic_group_code, _summary.c.state, _summary.c.in_population,
+                   _summary.c.population, _summary.c.met)
+            .where(_summary.c.round_ruleset_id == result_set.round_ruleset_id))
+    if not root:
+        stmt = stmt.where(_summary.c.village_id.in_(
+            select(_area.c.id).where(_area.c.path.startswith(area_path, autoescape=True))))
+    counted_states = set(COUNTED_APPROVED_ONLY if result_set.count_only_approved else COUNTED_ALL_SUBMITTED)
+    sent_not_counted = set(SENT_STATES) - counted_states
+    bits = [(1 + 2 * i, outcome.bit) for i, outcome in enumerate(result_set.outcomes)]
+    size = 1 + 2 * len(bits)
+    counted: dict[Key, list[int]] = {}
+    not_counted: dict[Key, int] = {}
+    for village_id, group, state, in_population, population, met in connection.execute(stmt):
+        key = (village_id, group)
+        if state in counted_states:
+            vector = counted.get(key) or counted.setdefault(key, [0] * size)
+            vector[0] += in_population
+            for position, bit in bits:
+                if bit < len(population):
+                    vector[position] += population[bit]
+                if bit < len(met):
+                    vector[position + 1] += met[bit]
+        elif state in sent_not_counted and in_population:
+            not_counted[key] = not_counted.get(key, 0) + in_population
+    return counted, not_counted
 
 
-def _by_child(connection, result_set: ResultSet, area: AreaRef, root: bool,
-              has_children: bool) -> dict[int, tuple[int, ...]]:
-    """{child area id: (den, p0, m0, p1, m1, ...)} in one statement; for an area without children (a village),
-    {area id: its own figures}."""
-    v = _per_village(result_set, area.path, root)
-    n = len(result_set.outcomes)
-    sums = [func.coalesce(func.sum(v.c.den), 0)]
-    for i in range(n):
-        sums += [func.coalesce(func.sum(v.c[f"p{i}"]), 0), func.coalesce(func.sum(v.c[f"m{i}"]), 0)]
-    if not has_children:
-        row = connection.execute(select(*sums).select_from(v)).one()
-        return {area.id: tuple(int(x) for x in row)}
-    village = _area.alias("village")
-    child = _area.alias("child")
-    stmt = (select(child.c.id, *sums)
-            .select_from(v.join(village, village.c.id == v.c.village_id)
-                         .join(child, and_(child.c.parent_id == area.id,
-                                           village.c.path.startswith(child.c.path))))
-            .group_by(child.c.id))
-    return {row[0]: tuple(int(x) for x in row[1:]) for row in connection.execute(stmt)}
-
-
-def _by_ethnic_group(connection, result_set: ResultSet, area: AreaRef, root: bool) -> dict[str, tuple[int, ...]]:
-    conditions = [counted_filter(result_set)]
-    subtree = subtree_filter(area.path, root)
-    if subtree is not None:
-        conditions.append(subtree)
-    stmt = (select(_results.c.ethnic_group_code, *_measures(result_set.outcomes, _results.c))
-            .where(*conditions).group_by(_results.c.ethnic_group_code))
-    return {row[0]: tuple(int(x) for x in row[1:]) for row in connection.execute(stmt)}
+def _grouped(values: dict[Key, list[int]], owner) -> dict[object, tuple[int, ...]]:
+    return {key: tuple(vector) for key, vector in by_owner(values, owner).items() if key is not None}
 
 
 # -- assembling --------------------------------------------------------------------------------------------------
@@ -250,14 +249,13 @@ def _figures(area: AreaRef | None, values: tuple[int, ...], outcomes: Sequence[O
 class _Listing:
     """The official list of one round's rollup, summed by child area, by ethnic group and for the area."""
 
-    def __init__(self, connection, result_set: ResultSet, values: dict, area: AreaRef, root: bool,
-                 owners: dict[int, int] | None):
+    def __init__(self, result_set: ResultSet, values: dict, area: AreaRef, owners: dict[int, int] | None,
+                 not_counted: dict[Key, int]):
         self.size = 1 + len(result_set.outcomes)
         self.values = values
         self.owners = owners
         self.area_id = area.id
-        self.extra = surveyed_not_counted(connection, result_set.round_ruleset_id, result_set.count_only_approved,
-                                          area.path, root)
+        self.extra = not_counted
 
     def _child(self, key) -> int | None:
         return self.area_id if self.owners is None else self.owners.get(key[0])
@@ -297,19 +295,23 @@ def rollup(connection, result_set: ResultSet, area: AreaRef, children: Sequence[
     `official_list` adds the list's size and the surveyed households to every row, and its denominator rule.
     """
     n = len(result_set.outcomes)
-    current = _by_child(connection, result_set, area, root, bool(children))
+    owners = village_children(connection, area.path, root, {c.id: c.path for c in children}) if children else None
+
+    def child_of(key: Key) -> int | None:
+        return area.id if owners is None else owners.get(key[0])
+
+    counted, not_counted = _village_figures(connection, result_set, area.path, root)
+    current = _grouped(counted, child_of)
     lists = [rs.official_list for rs in (result_set, previous) if rs is not None and rs.official_list is not None]
     registers = listed(connection, lists, area.path, root) if lists else []
-    owners = (village_children(connection, area.path, root, {c.id: c.path for c in children})
-              if registers and children else None)
-    listing = (_Listing(connection, result_set, registers[0], area, root, owners)
+    listing = (_Listing(result_set, registers[0], area, owners, not_counted)
                if result_set.official_list is not None else None)
     rule = result_set.official_list.rule if listing is not None else "surveyed"
     prev_rows: dict[int, tuple[int, ...]] = {}
     prev_index: dict[str, int] = {}
     if previous is not None:
-        prev_rows = _previous_with_list(_by_child(connection, previous, area, root, bool(children)), previous,
-                                        registers[-1] if previous.official_list is not None else None,
+        prev_rows = _previous_with_list(_grouped(_village_figures(connection, previous, area.path, root)[0], child_of),
+                                        previous, registers[-1] if previous.official_list is not None else None,
                                         owners, area.id)
         prev_index = {o.id: i for i, o in enumerate(previous.outcomes)}
     pn = len(previous.outcomes) if previous is not None else 0
@@ -327,7 +329,7 @@ def rollup(connection, result_set: ResultSet, area: AreaRef, children: Sequence[
                      listing=total_list, rule=rule, not_counted=total_extra)
     ethnic = None
     if ethnic_groups is not None:
-        by_group = _by_ethnic_group(connection, result_set, area, root)
+        by_group = _grouped(counted, lambda key: key[1])
         group_lists, group_extra = listing.by_ethnic() if listing is not None else ({}, {})
         known = set(by_group) | set(group_lists)
         codes = [c for c in ethnic_groups if c in known] + sorted(c for c in known if c not in ethnic_groups)

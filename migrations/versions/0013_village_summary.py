@@ -1,0 +1,69 @@
+"""per-village summaries of stored results and of the register, which the reports add up
+
+Revision ID: 0013_village_summary
+Revises: 0011_official_list_indexes
+Create Date: 2026-12-02
+"""
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision = '0013_village_summary'
+down_revision = '0011_official_list_indexes'
+branch_labels = None
+depends_on = None
+
+JSON = sa.JSON().with_variant(postgresql.JSONB(), 'postgresql')
+
+
+def upgrade() -> None:
+    op.create_table(
+        'village_result_summary',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('round_ruleset_id', sa.Integer(), nullable=False),
+        sa.Column('village_id', sa.Integer(), nullable=False),
+        sa.Column('ethnic_group_code', sa.String(length=30), nullable=False),
+        sa.Column('state', sa.String(length=20), nullable=False),
+        sa.Column('results', sa.Integer(), nullable=False),
+        sa.Column('in_population', sa.Integer(), nullable=False),
+        sa.Column('population', JSON, nullable=False),
+        sa.Column('met', JSON, nullable=False),
+        sa.CheckConstraint('results > 0 AND in_population >= 0 AND in_population <= results',
+                           name=op.f('ck_village_result_summary_counts_consistent')),
+        sa.ForeignKeyConstraint(['round_ruleset_id'], ['round_ruleset.id'], ondelete='CASCADE',
+                                name=op.f('fk_village_result_summary_round_ruleset_id_round_ruleset')),
+        sa.ForeignKeyConstraint(['village_id'], ['area.id'], ondelete='CASCADE',
+                                name=op.f('fk_village_result_summary_village_id_area')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_village_result_summary')),
+        sa.UniqueConstraint('round_ruleset_id', 'village_id', 'ethnic_group_code', 'state',
+                            name='uq_village_result_summary_key'),
+    )
+    op.create_table(
+        'village_list_summary',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('round_id', sa.Integer(), nullable=False),
+        sa.Column('village_id', sa.Integer(), nullable=False),
+        sa.Column('ethnic_group_code', sa.String(length=30), nullable=False),
+        sa.Column('status_start', sa.String(length=20), nullable=False),
+        sa.Column('status_end', sa.String(length=20), nullable=False),
+        sa.Column('households', sa.Integer(), nullable=False),
+        sa.CheckConstraint('households > 0', name=op.f('ck_village_list_summary_households_positive')),
+        sa.ForeignKeyConstraint(['round_id'], ['survey_round.id'], ondelete='CASCADE',
+                                name=op.f('fk_village_list_summary_round_id_survey_round')),
+        sa.ForeignKeyConstraint(['village_id'], ['area.id'], ondelete='CASCADE',
+                                name=op.f('fk_village_list_summary_village_id_area')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_village_list_summary')),
+        sa.UniqueConstraint('round_id', 'village_id', 'ethnic_group_code', 'status_start', 'status_end',
+                            name='uq_village_list_summary_key'),
+    )
+    # Existing data: the summaries are filled from the stored results and the register as they are now.
+    from sqlalchemy.orm import Session
+
+    from survey_app.reports.summary import rebuild_summary
+
+    rebuild_summary(Session(bind=op.get_bind()))
+
+
+def downgrade() -> None:
+    op.drop_table('village_list_summary')
+    op.drop_table('village_result_summary')
