@@ -156,29 +156,34 @@ def stored_results(connection) -> dict[ResultKey, Figures]:
     return {tuple(row[:4]): (row[4], row[5], tuple(row[6]), tuple(row[7])) for row in rows}
 
 
+def register_by_statuses(connection, start_year: int, end_year: int,
+                         village_ids: Iterable[int] | None = None) -> dict[tuple, int]:
+    """{(village id, ethnic group, status of `start_year`, status of `end_year`): households} ('' for none), in one
+    grouped query over the register (the covering indexes of migration 0011)."""
+    start, end = _status.alias("s_start"), _status.alias("s_end")
+    group = [_household.c.village_id, _household.c.ethnic_group_code,
+             func.coalesce(start.c.status, ""), func.coalesce(end.c.status, "")]
+    stmt = (select(*group, func.count())
+            .select_from(_household
+                         .outerjoin(start, and_(start.c.household_id == _household.c.id, start.c.year == start_year))
+                         .outerjoin(end, and_(end.c.household_id == _household.c.id, end.c.year == end_year)))
+            .group_by(*group))
+    if village_ids is not None:
+        stmt = stmt.where(_household.c.village_id.in_(list(village_ids)))
+    return {tuple(row[:4]): int(row[4]) for row in connection.execute(stmt)}
+
+
 def computed_lists(connection, *, round_ids: Iterable[int] | None = None,
                    village_ids: Iterable[int] | None = None) -> dict[ListKey, int]:
     """{key: households} of the register for each round (its statuses at the start and the end of its period)."""
     rounds = select(_round.c.id, _round.c.period_start, _round.c.period_end)
     if round_ids is not None:
         rounds = rounds.where(_round.c.id.in_(list(round_ids)))
-    out: dict[ListKey, int] = {}
-    for round_id, period_start, period_end in connection.execute(rounds).all():
-        start, end = _status.alias("s_start"), _status.alias("s_end")
-        group = [_household.c.village_id, _household.c.ethnic_group_code,
-                 func.coalesce(start.c.status, ""), func.coalesce(end.c.status, "")]
-        stmt = (select(*group, func.count())
-                .select_from(_household
-                             .outerjoin(start, and_(start.c.household_id == _household.c.id,
-                                                    start.c.year == period_start.year - 1))
-                             .outerjoin(end, and_(end.c.household_id == _household.c.id,
-                                                  end.c.year == period_end.year)))
-                .group_by(*group))
-        if village_ids is not None:
-            stmt = stmt.where(_household.c.village_id.in_(list(village_ids)))
-        for village_id, group_code, status_start, status_end, households in connection.execute(stmt):
-            out[(round_id, village_id, group_code, status_start, status_end)] = int(households)
-    return out
+    villages = None if village_ids is None else list(village_ids)
+    return {(round_id, *key): households
+            for round_id, period_start, period_end in connection.execute(rounds).all()
+            for key, households in register_by_statuses(connection, period_start.year - 1, period_end.year,
+                                                         villages).items()}
 
 
 def stored_lists(connection) -> dict[ListKey, int]:
