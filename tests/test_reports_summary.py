@@ -1,6 +1,7 @@
 """The per-village summaries the reports add up (reports/summary.py) always equal a computation from scratch,
 after any sequence of the operations that change what they summarise: submissions sent, reviewed, chosen,
-households created, edited, moved, their official statuses changed, a round's period changed, a round rescored.
+households created, edited, moved or imported, their official statuses changed, a round's period changed, a round
+rescored.
 And the report read from them equals one plain aggregate over the stored results."""
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 
 from survey_app.core.review_states import review_targets
 from survey_app.errors import ServiceError
+from survey_app.households.importing import import_households
 from survey_app.households.service import save_household
 from survey_app.models import Area, Household, HouseholdResult, Submission, VillageListSummary, VillageResultSummary
 from survey_app.reports import summary
@@ -27,6 +29,7 @@ from tests.support.surveys import complete_household_answers, not_informed_answe
 VILLAGES = ("V1", "V1B", "V2")
 STATUSES = ("ngheo", "can_ngheo", "khong_ngheo", "")
 GROUPS = ("xo_dang", "kinh", "ba_na")
+IMPORT_HEADER = "ma_ho,ten_chu_ho,dan_toc,ma_thon,so_thanh_vien,dia_chi,tinh_trang_2023\n"
 
 submit = st.tuples(st.just("submit"), st.integers(0, 30), st.booleans())
 review = st.tuples(st.just("decide"), st.integers(0, 60), st.integers(0, 3))
@@ -36,6 +39,7 @@ operation = st.one_of(  # sending and reviewing drawn three times as often as th
     st.tuples(st.just("edit"), st.integers(0, 30), st.sampled_from(VILLAGES), st.sampled_from(GROUPS),
               st.sampled_from(STATUSES)),
     st.tuples(st.just("choose"), st.integers(0, 60)),
+    st.tuples(st.just("import"), st.integers(0, 4), st.sampled_from(VILLAGES), st.sampled_from(("nghèo", "cận nghèo"))),
     st.tuples(st.just("period"), st.sampled_from((2023, 2024, 2025))),
     st.tuples(st.just("rescore")),
 )
@@ -72,6 +76,10 @@ def _run(session, world, survey_round, step) -> None:
     elif kind == "choose" and submissions:
         choose_counted(session, supervisor if supervisor.covers(_pick(submissions, step[1]).village) else admin,
                        _pick(submissions, step[1]), "Phiếu đúng")
+    elif kind == "import":  # two rows: new households, or existing ones moved and given another status
+        _, first, village, status = step
+        rows = "".join(f"HS-IMP-{i},Y Nhung {i},Xơ Đăng,{village},3,,{status}\n" for i in (first, first + 1))
+        import_households(session, admin, "ho.csv", (IMPORT_HEADER + rows).encode())
     elif kind == "period":
         update_round(session, None, survey_round, name=survey_round.name, period_start=date(step[1], 1, 1),
                      period_end=date(step[1], 12, 31), area_codes=[a.code for a in survey_round.areas],
