@@ -147,7 +147,7 @@ def test_the_report_read_from_the_summary_equals_one_aggregate_of_the_stored_res
 
 def test_rebuild_summary_command_repairs_a_damaged_summary(app, world, session, summary_round):
     _exercised(session, world, summary_round)
-    session.execute(update(VillageResultSummary).values(in_population=0))
+    session.execute(update(VillageResultSummary).values(population=VillageResultSummary.population + 1))
     session.execute(delete(VillageListSummary))
     session.commit()
     result = app.test_cli_runner().invoke(args=["reports", "rebuild-summary"])

@@ -6,14 +6,11 @@ Create Date: 2026-12-02
 """
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 revision = '0013_village_summary'
 down_revision = '0011_official_list_indexes'
 branch_labels = None
 depends_on = None
-
-JSON = sa.JSON().with_variant(postgresql.JSONB(), 'postgresql')
 
 
 def upgrade() -> None:
@@ -24,18 +21,20 @@ def upgrade() -> None:
         sa.Column('village_id', sa.Integer(), nullable=False),
         sa.Column('ethnic_group_code', sa.String(length=30), nullable=False),
         sa.Column('state', sa.String(length=20), nullable=False),
-        sa.Column('results', sa.Integer(), nullable=False),
-        sa.Column('in_population', sa.Integer(), nullable=False),
-        sa.Column('population', JSON, nullable=False),
-        sa.Column('met', JSON, nullable=False),
-        sa.CheckConstraint('results > 0 AND in_population >= 0 AND in_population <= results',
-                           name=op.f('ck_village_result_summary_counts_consistent')),
+        sa.Column('outcome_bit', sa.Integer(), nullable=False),
+        sa.Column('population', sa.Integer(), nullable=False),
+        sa.Column('met', sa.Integer(), nullable=False),
+        sa.CheckConstraint('outcome_bit >= -1', name=op.f('ck_village_result_summary_outcome_bit_valid')),
+        sa.CheckConstraint('population >= 0 AND met >= 0 AND population + met > 0',
+                           name=op.f('ck_village_result_summary_counts_positive')),
+        sa.CheckConstraint('outcome_bit >= 0 OR met = 0',
+                           name=op.f('ck_village_result_summary_ruleset_row_has_no_met')),
         sa.ForeignKeyConstraint(['round_ruleset_id'], ['round_ruleset.id'], ondelete='CASCADE',
                                 name=op.f('fk_village_result_summary_round_ruleset_id_round_ruleset')),
         sa.ForeignKeyConstraint(['village_id'], ['area.id'], ondelete='CASCADE',
                                 name=op.f('fk_village_result_summary_village_id_area')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_village_result_summary')),
-        sa.UniqueConstraint('round_ruleset_id', 'village_id', 'ethnic_group_code', 'state',
+        sa.UniqueConstraint('round_ruleset_id', 'village_id', 'ethnic_group_code', 'state', 'outcome_bit',
                             name='uq_village_result_summary_key'),
     )
     op.create_table(

@@ -1,9 +1,11 @@
 """Per-village summaries the reports add up instead of reading every household (reports/summary.py keeps them).
 
-`village_result_summary`: the current stored results of one round's ruleset in one village, for one ethnic group
-and one submission state: how many, how many in the ruleset's population, and per mask bit how many are in the
-outcome's population and how many met it (JSON lists indexed by bit, without trailing zeros). The state stays in
-the key so the round's counting rule (approved only, or every sent state) is applied when the report reads it.
+`village_result_summary`, in long format so that a report is one `SUM ... GROUP BY` in the database: the current
+stored results of one round's ruleset in one village, for one ethnic group, one submission state and one outcome
+bit of the masks: how many households are in the outcome's population (`population_mask` has the bit) and how many
+met it (`met_mask` has it). The row of bit -1 (`RULESET_POPULATION`) counts the households in the ruleset's own
+population (`in_population`; its `met` is 0). Only rows with a household are kept. The state stays in the key so
+the round's counting rule (approved only, or every sent state) and the surveyed households are read from it.
 
 `village_list_summary`: the register of one village for one round: households per ethnic group and per official
 status at the start and at the end of the round's period ('' when the register has none); the report classifies
@@ -11,12 +13,12 @@ each combination with the ruleset to get the official list.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, JSONType
+from .base import Base
+
+RULESET_POPULATION = -1  # the outcome_bit of the row counting the ruleset's own population
 
 
 class VillageResultSummary(Base):
@@ -27,16 +29,16 @@ class VillageResultSummary(Base):
     village_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"))
     ethnic_group_code: Mapped[str] = mapped_column(String(30))
     state: Mapped[str] = mapped_column(String(20))
-    results: Mapped[int] = mapped_column(Integer)
-    in_population: Mapped[int] = mapped_column(Integer)
-    population: Mapped[Any] = mapped_column(JSONType)  # [households with bit i of population_mask, ...]
-    met: Mapped[Any] = mapped_column(JSONType)  # [households with bit i of met_mask, ...]
+    outcome_bit: Mapped[int] = mapped_column(Integer)
+    population: Mapped[int] = mapped_column(Integer)
+    met: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
-        UniqueConstraint("round_ruleset_id", "village_id", "ethnic_group_code", "state",
+        UniqueConstraint("round_ruleset_id", "village_id", "ethnic_group_code", "state", "outcome_bit",
                          name="uq_village_result_summary_key"),
-        CheckConstraint("results > 0 AND in_population >= 0 AND in_population <= results",
-                        name="counts_consistent"),
+        CheckConstraint("outcome_bit >= -1", name="outcome_bit_valid"),
+        CheckConstraint("population >= 0 AND met >= 0 AND population + met > 0", name="counts_positive"),
+        CheckConstraint("outcome_bit >= 0 OR met = 0", name="ruleset_row_has_no_met"),
     )
 
 

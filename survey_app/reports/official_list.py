@@ -2,24 +2,25 @@
 population at the start of the period (the list's size, and the part of it in each outcome's own population),
 and how many of them were surveyed (a current sent submission).
 
-Read from the register's village summary of the round (`village_list_summary`: households per village, ethnic
-group and statuses, kept by reports/summary.py), whatever the number of areas; each distinct (ethnic group,
-statuses) combination is classified once by the ruleset itself (`OfficialList.classify`, the scoring engine on
-the register record without answers), so the list is "as the ruleset says". Plain SQLAlchemy Core, no Flask.
+Summed in the database by child area from the register's village summary of the round (`village_list_summary`:
+households per village, ethnic group and statuses, kept by reports/summary.py), whatever the number of areas;
+each distinct (ethnic group, statuses) combination is classified once by the ruleset itself
+(`OfficialList.classify`, the scoring engine on the register record without answers), so the list is "as the
+ruleset says". Plain SQLAlchemy Core, no Flask.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, literal, select
 
 from survey_app.models import Area, VillageListSummary
 
 _list_summary = VillageListSummary.__table__
 _area = Area.__table__
 
-Key = tuple  # (village id, ethnic group code)
+Key = tuple  # (child area id, ethnic group code)
 
 
 @dataclass(frozen=True)
@@ -36,57 +37,48 @@ class OfficialList:
     reads_end: bool = True  # False: no population reads the status at the end (its year is not joined)
 
 
-def _subtree(column, area_path: str, root: bool):
-    if root:
-        return None
-    return column.in_(select(_area.c.id).where(_area.c.path.startswith(area_path, autoescape=True)))
+def owners(area_id: int, area_path: str, root: bool, children_paths: dict[int, str]):
+    """(village_id, child_id): every area under `area` with the direct child holding it, matched in SQL by the
+    child's path being a prefix of the area's (`substr(path, 1, length(child path)) = child path`, exact on both
+    databases), so the reports GROUP BY `child_id` in the database. Without children, the area's subtree owned by
+    the area itself."""
+    if not children_paths:
+        stmt = select(_area.c.id.label("village_id"), literal(area_id).label("child_id"))
+        return (stmt if root else stmt.where(_area.c.path.startswith(area_path, autoescape=True))).subquery()
+    child, village = _area.alias("child"), _area.alias("village")
+    return (select(village.c.id.label("village_id"), child.c.id.label("child_id"))
+            .select_from(child.join(village, func.substr(village.c.path, 1, func.length(child.c.path))
+                                    == child.c.path))
+            .where(child.c.id.in_(list(children_paths)))).subquery()
 
 
-def listed(connection, lists: Sequence[OfficialList], area_path: str, root: bool) -> list[dict[Key, list[int]]]:
-    """For each of `lists`: {(village id, ethnic group): [list size, in outcome 0's population, ...]}, from the
-    register's village summary of its round (`village_list_summary`, a few rows per village)."""
+def listed(connection, lists: Sequence[OfficialList], owner) -> list[dict[Key, list[int]]]:
+    """For each of `lists`: {(child id, ethnic group): [list size, in outcome 0's population, ...]}, summed in the
+    database from the register's village summary of its round (`village_list_summary`) by the `owners` subquery:
+    a few rows per child, each (ethnic group, statuses) combination classified once by the ruleset."""
     out: list[dict[Key, list[int]]] = []
+    group = (owner.c.child_id, _list_summary.c.ethnic_group_code, _list_summary.c.status_start,
+             _list_summary.c.status_end)
     for official in lists:
-        stmt = (select(_list_summary.c.village_id, _list_summary.c.ethnic_group_code, _list_summary.c.status_start,
-                       _list_summary.c.status_end, _list_summary.c.households)
-                .where(_list_summary.c.round_id == official.round_id))
-        subtree = _subtree(_list_summary.c.village_id, area_path, root)
-        if subtree is not None:
-            stmt = stmt.where(subtree)
+        stmt = (select(*group, func.sum(_list_summary.c.households))
+                .select_from(_list_summary.join(owner, owner.c.village_id == _list_summary.c.village_id))
+                .where(_list_summary.c.round_id == official.round_id).group_by(*group))
         figures: dict[Key, list[int]] = {}
         verdicts: dict[tuple, tuple[bool, tuple[bool, ...]]] = {}
-        for village_id, group, status_start, status_end, count in connection.execute(stmt):
-            combo = (group, status_start or None, (status_end or None) if official.reads_end else None)
+        for child_id, ethnic_group, status_start, status_end, count in connection.execute(stmt):
+            combo = (ethnic_group, status_start or None, (status_end or None) if official.reads_end else None)
             if combo not in verdicts:
                 verdicts[combo] = official.classify(*combo)
             on_list, populations = verdicts[combo]
             if not on_list:
                 continue
-            vector = figures.setdefault((village_id, group), [0] * (1 + len(populations)))
-            vector[0] += count
+            vector = figures.setdefault((child_id, ethnic_group), [0] * (1 + len(populations)))
+            vector[0] += int(count)
             for i, member in enumerate(populations):
                 if member:
-                    vector[1 + i] += count
+                    vector[1 + i] += int(count)
         out.append(figures)
     return out
-
-
-def village_children(connection, area_path: str, root: bool, children_paths: dict[int, str]) -> dict[int, int]:
-    """{village (or any area) id under the area: the id of the direct child holding it} (a child's path is its
-    parent's path and one more segment, so the child is found from the area's path alone)."""
-    stmt = select(_area.c.id, _area.c.path)
-    if not root:
-        stmt = stmt.where(_area.c.path.startswith(area_path, autoescape=True))
-    child_of_path = {path: child_id for child_id, path in children_paths.items()}
-    owners: dict[int, int] = {}
-    for area_id, path in connection.execute(stmt):
-        if not path.startswith(area_path):
-            continue
-        cut = path.find("/", len(area_path))
-        child_id = child_of_path.get(path[:cut + 1]) if cut >= 0 else None
-        if child_id is not None:
-            owners[area_id] = child_id
-    return owners
 
 
 def by_owner(values: dict[Key, list[int] | int], owner: Callable[[Key], object]) -> dict[object, list[int]]:

@@ -4,10 +4,11 @@ a breakdown by ethnic group.
 
 Plain Python over SQLAlchemy Core (no Flask, no session globals: the caller passes a Connection or Session).
 It never evaluates rules and never reads the households: it adds up the village summary of the stored results
-(`village_result_summary`, one row per round's ruleset × village × ethnic group × state, with per-bit counts of
-`population_mask` / `met_mask`, kept up to date by reports/summary.py in the transactions that change them) and
-of the register (`village_list_summary`, via official_list.py). Each village goes to the direct child whose path
-prefixes it: one read per round, no query per child, no walk of the tree, whatever the number of households.
+(`village_result_summary`, integer counts per round's ruleset × village × ethnic group × state × outcome bit,
+kept up to date by reports/summary.py in the transactions that change them) and of the register
+(`village_list_summary`, via official_list.py) with one `SUM ... GROUP BY` per figure in the database: each village
+goes to the direct child whose path prefixes it (`official_list.owners`), so Python receives a few rows per child
+area and outcome, whatever the number of villages or households.
 `counted_filter` and `measures` say the same counting over `household_result` itself (exports, the bench's
 yardstick).
 """
@@ -22,7 +23,8 @@ from sqlalchemy.sql import ColumnElement
 from survey_app.core.denominators import effective_denominator
 from survey_app.core.review_states import COUNTED_ALL_SUBMITTED, COUNTED_APPROVED_ONLY, SENT_STATES
 from survey_app.models import Area, HouseholdResult, VillageResultSummary
-from survey_app.reports.official_list import Key, OfficialList, by_owner, listed, village_children
+from survey_app.models.summary import RULESET_POPULATION
+from survey_app.reports.official_list import Key, OfficialList, by_owner, listed, owners
 
 _results = HouseholdResult.__table__
 _summary = VillageResultSummary.__table__
@@ -166,40 +168,46 @@ def subtree_filter(area_path: str, root: bool) -> ColumnElement | None:
     return _results.c.village_id.in_(villages)
 
 
-def _village_figures(connection, result_set: ResultSet, area_path: str,
-                     root: bool) -> tuple[dict[Key, list[int]], dict[Key, int]]:
-    """From the village summary (`village_result_summary`, kept by reports/summary.py): the counted figures
+def _child_figures(connection, result_set: ResultSet, owner) -> tuple[dict[Key, list[int]], dict[Key, int]]:
+    """From the village summary (`village_result_summary`, kept by reports/summary.py), summed in the database by
+    child area (the `owners` subquery), ethnic group, state and outcome bit: the counted figures
     [den, p0, m0, p1, m1, ...] and the households surveyed but not counted (sent, in the population, not counted
-    by the round's rule) by (village id, ethnic group). One read of a few rows per village."""
-    stmt = (select(_summary.c.village_id, _summary.c.ethnic_group_code, _summary.c.state, _summary.c.in_population,
-                   _summary.c.population, _summary.c.met)
-            .where(_summary.c.round_ruleset_id == result_set.round_ruleset_id))
-    if not root:
-        stmt = stmt.where(_summary.c.village_id.in_(
-            select(_area.c.id).where(_area.c.path.startswith(area_path, autoescape=True))))
+    by the round's rule) by (child id, ethnic group). Python receives a few rows per child and outcome."""
+    bits = sorted({outcome.bit for outcome in result_set.outcomes})
+    group = (owner.c.child_id, _summary.c.ethnic_group_code, _summary.c.state, _summary.c.outcome_bit)
+    stmt = (select(*group, func.sum(_summary.c.population), func.sum(_summary.c.met))
+            .select_from(_summary.join(owner, owner.c.village_id == _summary.c.village_id))
+            .where(_summary.c.round_ruleset_id == result_set.round_ruleset_id,
+                   _summary.c.state.in_(SENT_STATES), _summary.c.outcome_bit.in_([RULESET_POPULATION, *bits]))
+            .group_by(*group))
     counted_states = set(COUNTED_APPROVED_ONLY if result_set.count_only_approved else COUNTED_ALL_SUBMITTED)
-    sent_not_counted = set(SENT_STATES) - counted_states
-    bits = [(1 + 2 * i, outcome.bit) for i, outcome in enumerate(result_set.outcomes)]
-    size = 1 + 2 * len(bits)
+    positions: dict[int, list[int]] = {}
+    for i, outcome in enumerate(result_set.outcomes):
+        positions.setdefault(outcome.bit, []).append(1 + 2 * i)
+    size = 1 + 2 * len(result_set.outcomes)
     counted: dict[Key, list[int]] = {}
     not_counted: dict[Key, int] = {}
-    for village_id, group, state, in_population, population, met in connection.execute(stmt):
-        key = (village_id, group)
-        if state in counted_states:
-            vector = counted.get(key) or counted.setdefault(key, [0] * size)
-            vector[0] += in_population
-            for position, bit in bits:
-                if bit < len(population):
-                    vector[position] += population[bit]
-                if bit < len(met):
-                    vector[position + 1] += met[bit]
-        elif state in sent_not_counted and in_population:
-            not_counted[key] = not_counted.get(key, 0) + in_population
+    for child_id, ethnic_group, state, bit, population, met in connection.execute(stmt):
+        key = (child_id, ethnic_group)
+        if state not in counted_states:
+            if bit == RULESET_POPULATION:
+                not_counted[key] = not_counted.get(key, 0) + int(population)
+            continue
+        vector = counted.get(key) or counted.setdefault(key, [0] * size)
+        if bit == RULESET_POPULATION:
+            vector[0] += int(population)
+        for position in positions.get(bit, ()):
+            vector[position] += int(population)
+            vector[position + 1] += int(met)
     return counted, not_counted
 
 
 def _grouped(values: dict[Key, list[int]], owner) -> dict[object, tuple[int, ...]]:
     return {key: tuple(vector) for key, vector in by_owner(values, owner).items() if key is not None}
+
+
+def _child(key: Key) -> int:
+    return key[0]
 
 
 # -- assembling --------------------------------------------------------------------------------------------------
@@ -249,19 +257,13 @@ def _figures(area: AreaRef | None, values: tuple[int, ...], outcomes: Sequence[O
 class _Listing:
     """The official list of one round's rollup, summed by child area, by ethnic group and for the area."""
 
-    def __init__(self, result_set: ResultSet, values: dict, area: AreaRef, owners: dict[int, int] | None,
-                 not_counted: dict[Key, int]):
+    def __init__(self, result_set: ResultSet, values: dict, not_counted: dict[Key, int]):
         self.size = 1 + len(result_set.outcomes)
         self.values = values
-        self.owners = owners
-        self.area_id = area.id
         self.extra = not_counted
 
-    def _child(self, key) -> int | None:
-        return self.area_id if self.owners is None else self.owners.get(key[0])
-
     def by_child(self) -> tuple[dict, dict]:
-        return by_owner(self.values, self._child), by_owner(self.extra, self._child)
+        return by_owner(self.values, _child), by_owner(self.extra, _child)
 
     def by_ethnic(self) -> tuple[dict, dict]:
         return by_owner(self.values, lambda key: key[1]), by_owner(self.extra, lambda key: key[1])
@@ -271,12 +273,12 @@ class _Listing:
                 by_owner(self.extra, lambda key: 0).get(0, [0])[0])
 
 
-def _previous_with_list(rows: dict[int, tuple[int, ...]], previous: ResultSet, values: dict | None,
-                        owners: dict[int, int] | None, area_id: int) -> dict[int, tuple[int, ...]]:
+def _previous_with_list(rows: dict[int, tuple[int, ...]], previous: ResultSet,
+                        values: dict | None) -> dict[int, tuple[int, ...]]:
     """The previous round's figures by child with its own denominator rule and list."""
     if values is None or previous.official_list is None:
         return rows
-    by_child = by_owner(values, lambda key: area_id if owners is None else owners.get(key[0]))
+    by_child = by_owner(values, _child)
     zero = _zero(len(previous.outcomes))
     return {child: _with_list(rows.get(child, zero), by_child.get(child, [0] * (1 + len(previous.outcomes))),
                               previous.official_list.rule)
@@ -295,24 +297,18 @@ def rollup(connection, result_set: ResultSet, area: AreaRef, children: Sequence[
     `official_list` adds the list's size and the surveyed households to every row, and its denominator rule.
     """
     n = len(result_set.outcomes)
-    owners = village_children(connection, area.path, root, {c.id: c.path for c in children}) if children else None
-
-    def child_of(key: Key) -> int | None:
-        return area.id if owners is None else owners.get(key[0])
-
-    counted, not_counted = _village_figures(connection, result_set, area.path, root)
-    current = _grouped(counted, child_of)
+    owner = owners(area.id, area.path, root, {c.id: c.path for c in children})
+    counted, not_counted = _child_figures(connection, result_set, owner)
+    current = _grouped(counted, _child)
     lists = [rs.official_list for rs in (result_set, previous) if rs is not None and rs.official_list is not None]
-    registers = listed(connection, lists, area.path, root) if lists else []
-    listing = (_Listing(result_set, registers[0], area, owners, not_counted)
-               if result_set.official_list is not None else None)
+    registers = listed(connection, lists, owner) if lists else []
+    listing = _Listing(result_set, registers[0], not_counted) if result_set.official_list is not None else None
     rule = result_set.official_list.rule if listing is not None else "surveyed"
     prev_rows: dict[int, tuple[int, ...]] = {}
     prev_index: dict[str, int] = {}
     if previous is not None:
-        prev_rows = _previous_with_list(_grouped(_village_figures(connection, previous, area.path, root)[0], child_of),
-                                        previous, registers[-1] if previous.official_list is not None else None,
-                                        owners, area.id)
+        prev_rows = _previous_with_list(_grouped(_child_figures(connection, previous, owner)[0], _child), previous,
+                                        registers[-1] if previous.official_list is not None else None)
         prev_index = {o.id: i for i, o in enumerate(previous.outcomes)}
     pn = len(previous.outcomes) if previous is not None else 0
     child_lists, child_extra = listing.by_child() if listing is not None else ({}, {})

@@ -24,6 +24,7 @@ from survey_app.models import (
     VillageListSummary,
     VillageResultSummary,
 )
+from survey_app.models.summary import RULESET_POPULATION
 from survey_app.reports.rollup import bit_sum
 
 _results = HouseholdResult.__table__
@@ -33,15 +34,10 @@ _household = Household.__table__
 _status = HouseholdStatus.__table__
 _round = SurveyRound.__table__
 
-ResultKey = tuple  # (round_ruleset_id, village_id, ethnic_group_code, state)
+ResultKey = tuple  # (round_ruleset_id, village_id, ethnic_group_code, state, outcome_bit)
 ListKey = tuple  # (round_id, village_id, ethnic_group_code, status_start, status_end)
-Figures = tuple  # (results, in_population, (population per bit, ...), (met per bit, ...))
-
-
-def _trimmed(values: list[int]) -> list[int]:
-    while values and values[-1] == 0:
-        values.pop()
-    return values
+Figures = tuple  # (population, met)
+_RESULT_KEY_NAMES = ("round_ruleset_id", "village_id", "ethnic_group_code", "state", "outcome_bit")
 
 
 def _bits(mask: int) -> Iterable[int]:
@@ -53,21 +49,15 @@ def _bits(mask: int) -> Iterable[int]:
         bit += 1
 
 
-def _accumulate(into: dict[ResultKey, list], rows, sign: int) -> None:
-    """Add (sign=1) or take away (sign=-1) result rows (key..., in_population, population_mask, met_mask)."""
+def _accumulate(into: dict[ResultKey, list[int]], rows, sign: int) -> None:
+    """Add (sign=1) or take away (sign=-1) result rows (key..., in_population, population_mask, met_mask) to the
+    long-format figures {(key..., outcome bit): [population, met]}."""
     for *key, in_population, population_mask, met_mask in rows:
-        figures = into.setdefault(tuple(key), [0, 0, [], []])
-        figures[0] += sign
-        figures[1] += sign if in_population else 0
-        for column, mask in ((2, population_mask), (3, met_mask)):
-            vector = figures[column]
+        if in_population:
+            into.setdefault((*key, RULESET_POPULATION), [0, 0])[0] += sign
+        for column, mask in ((0, population_mask), (1, met_mask)):
             for bit in _bits(int(mask or 0)):
-                vector.extend([0] * (bit + 1 - len(vector)))
-                vector[bit] += sign
-
-
-def _frozen(figures: list) -> Figures:
-    return figures[0], figures[1], tuple(_trimmed(list(figures[2]))), tuple(_trimmed(list(figures[3])))
+                into.setdefault((*key, bit), [0, 0])[column] += sign
 
 
 # -- the lifecycle's two handlers ---------------------------------------------------------------------------------
@@ -93,43 +83,35 @@ def apply_result_change(session: Session, round_id: int, household_id: int, befo
     after = _household_results(session, round_id, household_id)
     if sorted(after, key=repr) == sorted(before, key=repr):
         return
-    delta: dict[ResultKey, list] = {}
+    delta: dict[ResultKey, list[int]] = {}
     _accumulate(delta, before, -1)
     _accumulate(delta, after, 1)
     for key in sorted(delta, key=repr):  # one order for every transaction: no deadlock between two of them
-        change = _frozen(delta[key])
-        if change[0] or change[1] or any(change[2]) or any(change[3]):
-            _add_to_row(session, key, change)
+        if any(delta[key]):
+            _add_to_row(session, key, tuple(delta[key]))
 
 
 def _add_to_row(session: Session, key: ResultKey, change: Figures) -> None:
-    where = and_(*(column == value for column, value in zip(_result_summary.c[1:5], key)))
-    row = session.execute(select(_result_summary.c.id, _result_summary.c.results, _result_summary.c.in_population,
-                                 _result_summary.c.population, _result_summary.c.met)
+    where = and_(*(_result_summary.c[name] == value for name, value in zip(_RESULT_KEY_NAMES, key)))
+    row = session.execute(select(_result_summary.c.id, _result_summary.c.population, _result_summary.c.met)
                           .where(where).with_for_update()).first()
-    old: Figures = (0, 0, (), ()) if row is None else (row[1], row[2], tuple(row[3]), tuple(row[4]))
-    population, met = (_trimmed([a + b for a, b in _padded(old[i], change[i])]) for i in (2, 3))
-    results, in_population = old[0] + change[0], old[1] + change[1]
+    population = change[0] + (0 if row is None else row[1])
+    met = change[1] + (0 if row is None else row[2])
     if row is None:
-        session.execute(insert(_result_summary).values(
-            dict(zip(("round_ruleset_id", "village_id", "ethnic_group_code", "state"), key),
-                 results=results, in_population=in_population, population=population, met=met)))
-    elif results == 0:
+        session.execute(insert(_result_summary).values({**dict(zip(_RESULT_KEY_NAMES, key)),
+                                                        "population": population, "met": met}))
+    elif population == 0 and met == 0:
         session.execute(delete(_result_summary).where(_result_summary.c.id == row[0]))
     else:
         session.execute(update(_result_summary).where(_result_summary.c.id == row[0])
-                        .values(results=results, in_population=in_population, population=population, met=met))
-
-
-def _padded(a: tuple, b: tuple) -> Iterable[tuple[int, int]]:
-    width = max(len(a), len(b))
-    return zip((*a, *[0] * (width - len(a))), (*b, *[0] * (width - len(b))))
+                        .values(population=population, met=met))
 
 
 # -- from scratch -------------------------------------------------------------------------------------------------
 
 def computed_results(connection, round_ruleset_ids: Iterable[int] | None = None) -> dict[ResultKey, Figures]:
-    """{key: figures} of the current stored results, grouped in SQL (one query per round's ruleset)."""
+    """{key: (population, met)} of the current stored results, grouped in SQL (one query per round's ruleset, a
+    column per bit) and turned into the long format, without the zero rows."""
     current = [_results.c.is_current == true()]
     if round_ruleset_ids is not None:
         current.append(_results.c.round_ruleset_id.in_(list(round_ruleset_ids)))
@@ -139,21 +121,23 @@ def computed_results(connection, round_ruleset_ids: Iterable[int] | None = None)
     out: dict[ResultKey, Figures] = {}
     for round_ruleset_id, population_max, met_max in widths:
         width = max(int(population_max or 0).bit_length(), int(met_max or 0).bit_length())
-        columns = [func.count(), func.coalesce(func.sum(case((_results.c.in_population == true(), 1), else_=0)), 0)]
-        columns += [bit_sum(_results.c.population_mask, bit) for bit in range(width)]
-        columns += [bit_sum(_results.c.met_mask, bit) for bit in range(width)]
+        columns = [func.coalesce(func.sum(case((_results.c.in_population == true(), 1), else_=0)), 0)]
+        for bit in range(width):
+            columns += [bit_sum(_results.c.population_mask, bit), bit_sum(_results.c.met_mask, bit)]
         stmt = (select(*_KEY_COLUMNS, *columns)
                 .where(*current, _results.c.round_ruleset_id == round_ruleset_id).group_by(*_KEY_COLUMNS))
         for row in connection.execute(stmt):
-            values = [int(x) for x in row[6:]]
-            out[tuple(row[:4])] = (int(row[4]), int(row[5]), tuple(_trimmed(values[:width])),
-                                   tuple(_trimmed(values[width:])))
+            key, values = tuple(row[:4]), [int(x) for x in row[4:]]
+            figures = {RULESET_POPULATION: (values[0], 0)}
+            figures.update({bit: (values[1 + 2 * bit], values[2 + 2 * bit]) for bit in range(width)})
+            out.update({(*key, bit): pair for bit, pair in figures.items() if any(pair)})
     return out
 
 
 def stored_results(connection) -> dict[ResultKey, Figures]:
-    rows = connection.execute(select(*_result_summary.c[1:]))
-    return {tuple(row[:4]): (row[4], row[5], tuple(row[6]), tuple(row[7])) for row in rows}
+    rows = connection.execute(select(*(_result_summary.c[name] for name in _RESULT_KEY_NAMES),
+                                     _result_summary.c.population, _result_summary.c.met))
+    return {tuple(row[:5]): (row[5], row[6]) for row in rows}
 
 
 def register_by_statuses(connection, start_year: int, end_year: int,
@@ -227,9 +211,8 @@ def refresh_list(session: Session, *, village_ids: Iterable[int] | None = None,
 def _insert_results(session: Session, rows: dict[ResultKey, Figures]) -> None:
     if rows:
         session.execute(insert(_result_summary), [
-            dict(zip(("round_ruleset_id", "village_id", "ethnic_group_code", "state"), key),
-                 results=f[0], in_population=f[1], population=list(f[2]), met=list(f[3]))
-            for key, f in rows.items()])
+            dict(zip(_RESULT_KEY_NAMES, key), population=population, met=met)
+            for key, (population, met) in rows.items()])
 
 
 def rebuild_summary(session: Session) -> tuple[int, int]:
