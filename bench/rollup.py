@@ -3,7 +3,10 @@ aggregate over the same stored results in the same run (goal: under 1,5×; provi
 
     .venv/bin/python bench/rollup.py [sqlite|postgresql]
 
-Each figure is the best of several runs (warm cache, as a report page served repeatedly).
+Each case is `reports.report.build_report`, what the report page, the API, the PDF and the exports call: the
+rollup with the official list's size, surveyed and counted households (the round's list), and as the page shows
+it the previous round beside it and the ethnic breakdown. Each figure is the best of several runs (warm cache, as
+a report page served repeatedly).
 """
 from __future__ import annotations
 
@@ -19,14 +22,14 @@ from bench.province import province
 from survey_app.extensions import db
 from survey_app.models import Area, HouseholdResult, SurveyRound
 from survey_app.reports.report import build_report, result_set, round_link
-from survey_app.reports.rollup import ResultSet, _measures, counted_filter
+from survey_app.reports.rollup import ResultSet, counted_filter, measures
 
 RUNS = 7
 
 
 def plain_aggregate(connection, result_set: ResultSet) -> tuple[int, ...]:
     """The yardstick: one flat aggregate of the round's counted results (no areas, no targets)."""
-    stmt = select(*_measures(result_set.outcomes, HouseholdResult.__table__.c)).where(counted_filter(result_set))
+    stmt = select(*measures(result_set.outcomes, HouseholdResult.__table__.c)).where(counted_filter(result_set))
     return tuple(int(x) for x in connection.execute(stmt).one())
 
 
@@ -55,6 +58,10 @@ def main(kind: str = "sqlite") -> None:
         "commune rollup (villages)": lambda: build_report(session, survey_round, commune, compare=False),
         "commune rollup + previous round": lambda: build_report(session, survey_round, commune),
         "province rollup + ethnic groups": lambda: build_report(session, survey_round, top, compare=False, ethnic=True),
+        "province page (previous round + ethnic groups)": lambda: build_report(session, survey_round, top,
+                                                                               ethnic=True),
+        "commune page (previous round + ethnic groups)": lambda: build_report(session, survey_round, commune,
+                                                                              ethnic=True),
     }
     counted = plain_aggregate(connection, rs)[0]
     print(f"[{kind}] {counted} households in the denominator of round {survey_round.code}")

@@ -90,11 +90,11 @@ def register_cli(app: Flask) -> None:
     from .demo.cli import demo_cli, seed_demo_command
     from .households.cli import households_cli
     from .jobs.cli import jobs_cli
-    from .reports.cli import targets_cli
+    from .reports.cli import reports_cli, targets_cli
     from .results.cli import rulesets_cli, scoring_cli
     from .submissions.cli import submissions_cli
     from .surveys.cli import questionnaires_cli, rounds_cli
 
     for group in (db_cli, backup_cli, areas_cli, users_cli, households_cli, questionnaires_cli, rounds_cli, rulesets_cli,
-                  scoring_cli, targets_cli, submissions_cli, jobs_cli, demo_cli, seed_demo_command):
+                  scoring_cli, targets_cli, reports_cli, submissions_cli, jobs_cli, demo_cli, seed_demo_command):
         app.cli.add_command(group)

@@ -6,6 +6,7 @@ import pytest
 from survey_app.models import OutcomeTarget
 from survey_app.printing import STATIC_ROOT, make_print_environment, render_template_pdf
 from survey_app.printing.report import report_context
+from survey_app.reports.summary import refresh_list
 from tests.conftest import login
 from tests.support.pdf import have_poppler, pdf_text
 from tests.support.printing import PRINT_DAY, campaign_round, submit_household
@@ -25,6 +26,7 @@ def _scored_province(world, session, factories):
     for household in (world.households["in"], world.households["in_b"], world.households["out"]):
         household.statuses[0].year = 2023  # poor at the start of the 2024 round: in the population
     session.flush()
+    refresh_list(session, village_ids=[h.village_id for h in world.households.values()])  # written past the service
     not_informed = not_informed_answers()
     submit_household(session, world.users["dieutra"], world.households["in"], survey_round)
     submit_household(session, world.users["dieutra"], extra, survey_round, not_informed)

@@ -35,6 +35,7 @@ from ..models import (
     SurveyRound,
     record,
 )
+from ..reports.summary import rebuild_summary
 from ..reports.targets import load_target_file
 from ..results.rulesets import assign_ruleset, load_directory
 from ..results.store import household_record, scorers_for
@@ -111,6 +112,7 @@ def generate(session: Session, *, households: int, seed: int, versions: bool = T
         _write_chunk(session, rng, seed, batch, rounds, scorers, pool, versions, report)
     for survey_round in rounds:
         _load_demo_targets(session, survey_round)
+    rebuild_summary(session)  # the results were stored in bulk, past the lifecycle
     report.seconds = time.perf_counter() - started
     record(session, user=None, actor="demo-generate", action="demo.generate", entity_type="system", entity_id="demo",
            summary=f"Sinh dữ liệu mẫu: {report.households} hộ, {report.submissions} phiếu, {report.villages} thôn, "

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ..areas import add_area
 from ..auth.service import create_user
 from ..models import Area, EthnicGroup, Household, HouseholdStatus, User, record
+from ..reports.summary import rebuild_summary
 
 DEMO_PASSWORD = "matkhau123"
 
@@ -137,6 +138,7 @@ def seed_demo(session: Session, *, households_per_focus_village: int = 25, seed:
                     full_name=full_name, actor_name="seed-demo")
     ensure_demo_round(session)
     _seed_submissions(session)
+    rebuild_summary(session)  # households were added to the register directly
     record(session, user=None, actor="seed-demo", action="demo.seed", entity_type="system", entity_id="demo",
            summary=f"Nạp dữ liệu mẫu: {len(areas)} địa bàn, {number} hộ")
     return True

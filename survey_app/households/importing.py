@@ -23,6 +23,7 @@ from ..core.clock import utc_now
 from ..core.formatting import format_int
 from ..errors import InvalidLines
 from ..models import Area, AuditEntry, EthnicGroup, Household, HouseholdStatus, User
+from ..reports.summary import refresh_list
 from .service import code_problem
 
 COLUMN_ALIASES = {
@@ -280,6 +281,8 @@ def _write(session: Session, user: User, records: list[dict], existing: dict, fi
     new = [r for r in records if r["code"] not in existing]
     old = [r for r in records if r["code"] in existing]
     fields = ("code", "head_name", "ethnic_group_code", "village_id", "members", "address")
+    moved_from = set(session.scalars(select(Household.village_id).where(
+        Household.id.in_([existing[r["code"]][0] for r in old])))) if old else set()
     if new:
         session.execute(insert(Household), [{**{k: r[k] for k in fields}, "created_at": now, "updated_at": now} for r in new])
     for r in old:
@@ -296,6 +299,7 @@ def _write(session: Session, user: User, records: list[dict], existing: dict, fi
                                                   HouseholdStatus.year.in_(years)).delete(synchronize_session=False)
     if status_rows:
         session.execute(insert(HouseholdStatus), status_rows)
+    refresh_list(session, village_ids={r["village_id"] for r in records} | moved_from)
     audit_rows = [{
         "at": now, "user_id": user.id, "actor": user.username,
         "action": "household.update" if r["code"] in existing else "household.create",

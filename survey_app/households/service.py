@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from ..access import area_clause, can
 from ..errors import Forbidden, Invalid
 from ..models import POVERTY_STATUSES, Area, EthnicGroup, Household, HouseholdStatus, User, record
+from ..reports.summary import refresh_list
 
 
 class HouseholdError(Invalid):
@@ -83,6 +84,7 @@ def save_household(session: Session, user: User, *, household: Household | None,
                         "(quyết định của xã).")
 
     before = household.snapshot() if household is not None else None
+    old_village_id = household.village_id if household is not None else None
     if household is None:
         household = Household(code=code)
         session.add(household)
@@ -94,6 +96,7 @@ def save_household(session: Session, user: User, *, household: Household | None,
     household.address = address.strip()
     set_statuses(household, statuses or {})
     session.flush()
+    refresh_list(session, village_ids={old_village_id, household.village_id})
     record(session, user=user, action="household.update" if before else "household.create",
            entity_type="household", entity_id=household.code,
            summary=("Sửa hộ " if before else "Thêm hộ ") + f"{household.code} — {household.head_name}",

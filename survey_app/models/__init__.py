@@ -14,6 +14,7 @@ from .scoring import (
     RoundRuleset,
     RulesetVersion,
 )
+from .summary import VillageListSummary, VillageResultSummary
 from .surveys import (
     STATE_LABELS,
     SUBMISSION_STATES,
@@ -31,5 +32,5 @@ __all__ = [
     "STATE_LABELS", "SUBMISSION_STATES", "IncomeSummary", "QuestionnaireVersion", "Submission", "SubmissionComment",
     "SubmissionVersion", "SurveyRound", "round_area", "POVERTY_STATUSES", "POVERTY_STATUS_LABELS", "EthnicGroup", "Household", "HouseholdStatus",
     "TARGET_OPERATORS", "TARGET_OPERATOR_LABELS", "HouseholdResult", "OutcomeTarget", "RoundRuleset",
-    "RulesetVersion", "JOB_STATES", "JOB_STATE_LABELS", "Job",
+    "RulesetVersion", "VillageListSummary", "VillageResultSummary", "JOB_STATES", "JOB_STATE_LABELS", "Job",
 ]

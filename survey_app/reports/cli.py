@@ -24,3 +24,16 @@ def targets_load(files, round_code):
     except TargetError as err:
         raise click.ClickException("Không nạp được, không có gì thay đổi:\n" + "\n".join(err.lines)) from err
     click.echo(f"Đã ghi {count} chỉ tiêu.")
+
+
+reports_cli = AppGroup("reports", help="Báo cáo: bảng tổng hợp theo thôn mà báo cáo cộng lên.")
+
+
+@reports_cli.command("rebuild-summary")
+def reports_rebuild_summary():
+    """Tính lại từ đầu bảng tổng hợp theo thôn (kết quả đã chấm và danh sách hộ của từng đợt)."""
+    from .summary import rebuild_summary
+
+    with transaction() as session:
+        results, lists = rebuild_summary(session)
+    click.echo(f"Đã tính lại bảng tổng hợp: {results} dòng kết quả, {lists} dòng danh sách hộ.")

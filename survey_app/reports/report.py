@@ -100,7 +100,7 @@ def official_list(survey_round: SurveyRound, link: RoundRuleset, version: Rulese
 
     populations = [check for _, criterion, check in scorer.ruleset.checks() if criterion is None]
     reads_end = any("household.status_end" in (*check.required, *check.optional) for check in populations)
-    return OfficialList(survey_round.denominator, *status_years(survey_round), classify, reads_end)
+    return OfficialList(survey_round.denominator, *status_years(survey_round), classify, survey_round.id, reads_end)
 
 
 def result_set(survey_round: SurveyRound, link: RoundRuleset, version: RulesetVersion) -> ResultSet:

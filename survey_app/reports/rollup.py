@@ -3,10 +3,14 @@ target and whether it is met; the same for every child area; the previous round 
 a breakdown by ethnic group.
 
 Plain Python over SQLAlchemy Core (no Flask, no session globals: the caller passes a Connection or Session).
-It never evaluates rules: it aggregates `household_result`, whose `met_mask` / `population_mask` carry one bit
-per outcome. Per query, one pass over the area's results grouped by village (read from the covering index
-`ix_household_result_rollup`), joined to the direct children by path prefix and grouped again: no query per
-child, no walk of the tree.
+It never evaluates rules and never reads the households: it adds up the village summary of the stored results
+(`village_result_summary`, integer counts per round's ruleset × village × ethnic group × state × outcome bit,
+kept up to date by reports/summary.py in the transactions that change them) and of the register
+(`village_list_summary`, via official_list.py) with one `SUM ... GROUP BY` per figure in the database: each village
+goes to the direct child whose path prefixes it (`official_list.owners`), so Python receives a few rows per child
+area and outcome, whatever the number of villages or households.
+`counted_filter` and `measures` say the same counting over `household_result` itself (exports, the bench's
+yardstick).
 """
 from __future__ import annotations
 
@@ -17,11 +21,13 @@ from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.sql import ColumnElement
 
 from survey_app.core.denominators import effective_denominator
-from survey_app.core.review_states import COUNTED_ALL_SUBMITTED, COUNTED_APPROVED_ONLY
-from survey_app.models import Area, HouseholdResult
-from survey_app.reports.official_list import OfficialList, by_owner, listed, surveyed_not_counted, village_children
+from survey_app.core.review_states import COUNTED_ALL_SUBMITTED, COUNTED_APPROVED_ONLY, SENT_STATES
+from survey_app.models import Area, HouseholdResult, VillageResultSummary
+from survey_app.models.summary import RULESET_POPULATION
+from survey_app.reports.official_list import Key, OfficialList, by_owner, listed, owners
 
 _results = HouseholdResult.__table__
+_summary = VillageResultSummary.__table__
 _area = Area.__table__
 
 
@@ -136,16 +142,16 @@ class Rollup:
 
 # -- SQL ---------------------------------------------------------------------------------------------------------
 
-def _bit_sum(mask_column, bit: int) -> ColumnElement:
+def bit_sum(mask_column, bit: int) -> ColumnElement:
     """SUM of households whose mask has `bit` set (bitwise & works on SQLite and PostgreSQL)."""
     return func.coalesce(func.sum(case((mask_column.op("&")(1 << bit) != 0, 1), else_=0)), 0)
 
 
-def _measures(outcomes: Sequence[OutcomeSpec], columns) -> list[ColumnElement]:
+def measures(outcomes: Sequence[OutcomeSpec], columns) -> list[ColumnElement]:
     cols = [func.coalesce(func.sum(case((columns.in_population == true(), 1), else_=0)), 0).label("den")]
     for i, outcome in enumerate(outcomes):
-        cols.append(_bit_sum(columns.population_mask, outcome.bit).label(f"p{i}"))
-        cols.append(_bit_sum(columns.met_mask, outcome.bit).label(f"m{i}"))
+        cols.append(bit_sum(columns.population_mask, outcome.bit).label(f"p{i}"))
+        cols.append(bit_sum(columns.met_mask, outcome.bit).label(f"m{i}"))
     return cols
 
 
@@ -162,45 +168,46 @@ def subtree_filter(area_path: str, root: bool) -> ColumnElement | None:
     return _results.c.village_id.in_(villages)
 
 
-def _per_village(result_set: ResultSet, area_path: str, root: bool, extra_group=None):
-    conditions = [counted_filter(result_set)]
-    subtree = subtree_filter(area_path, root)
-    if subtree is not None:
-        conditions.append(subtree)
-    group = [_results.c.village_id] + ([extra_group] if extra_group is not None else [])
-    return select(*group, *_measures(result_set.outcomes, _results.c)).where(*conditions).group_by(*group).subquery("v")
+def _child_figures(connection, result_set: ResultSet, owner) -> tuple[dict[Key, list[int]], dict[Key, int]]:
+    """From the village summary (`village_result_summary`, kept by reports/summary.py), summed in the database by
+    child area (the `owners` subquery), ethnic group, state and outcome bit: the counted figures
+    [den, p0, m0, p1, m1, ...] and the households surveyed but not counted (sent, in the population, not counted
+    by the round's rule) by (child id, ethnic group). Python receives a few rows per child and outcome."""
+    bits = sorted({outcome.bit for outcome in result_set.outcomes})
+    group = (owner.c.child_id, _summary.c.ethnic_group_code, _summary.c.state, _summary.c.outcome_bit)
+    stmt = (select(*group, func.sum(_summary.c.population), func.sum(_summary.c.met))
+            .select_from(_summary.join(owner, owner.c.village_id == _summary.c.village_id))
+            .where(_summary.c.round_ruleset_id == result_set.round_ruleset_id,
+                   _summary.c.state.in_(SENT_STATES), _summary.c.outcome_bit.in_([RULESET_POPULATION, *bits]))
+            .group_by(*group))
+    counted_states = set(COUNTED_APPROVED_ONLY if result_set.count_only_approved else COUNTED_ALL_SUBMITTED)
+    positions: dict[int, list[int]] = {}
+    for i, outcome in enumerate(result_set.outcomes):
+        positions.setdefault(outcome.bit, []).append(1 + 2 * i)
+    size = 1 + 2 * len(result_set.outcomes)
+    counted: dict[Key, list[int]] = {}
+    not_counted: dict[Key, int] = {}
+    for child_id, ethnic_group, state, bit, population, met in connection.execute(stmt):
+        key = (child_id, ethnic_group)
+        if state not in counted_states:
+            if bit == RULESET_POPULATION:
+                not_counted[key] = not_counted.get(key, 0) + int(population)
+            continue
+        vector = counted.get(key) or counted.setdefault(key, [0] * size)
+        if bit == RULESET_POPULATION:
+            vector[0] += int(population)
+        for position in positions.get(bit, ()):
+            vector[position] += int(population)
+            vector[position + 1] += int(met)
+    return counted, not_counted
 
 
-def _by_child(connection, result_set: ResultSet, area: AreaRef, root: bool,
-              has_children: bool) -> dict[int, tuple[int, ...]]:
-    """{child area id: (den, p0, m0, p1, m1, ...)} in one statement; for an area without children (a village),
-    {area id: its own figures}."""
-    v = _per_village(result_set, area.path, root)
-    n = len(result_set.outcomes)
-    sums = [func.coalesce(func.sum(v.c.den), 0)]
-    for i in range(n):
-        sums += [func.coalesce(func.sum(v.c[f"p{i}"]), 0), func.coalesce(func.sum(v.c[f"m{i}"]), 0)]
-    if not has_children:
-        row = connection.execute(select(*sums).select_from(v)).one()
-        return {area.id: tuple(int(x) for x in row)}
-    village = _area.alias("village")
-    child = _area.alias("child")
-    stmt = (select(child.c.id, *sums)
-            .select_from(v.join(village, village.c.id == v.c.village_id)
-                         .join(child, and_(child.c.parent_id == area.id,
-                                           village.c.path.startswith(child.c.path))))
-            .group_by(child.c.id))
-    return {row[0]: tuple(int(x) for x in row[1:]) for row in connection.execute(stmt)}
+def _grouped(values: dict[Key, list[int]], owner) -> dict[object, tuple[int, ...]]:
+    return {key: tuple(vector) for key, vector in by_owner(values, owner).items() if key is not None}
 
 
-def _by_ethnic_group(connection, result_set: ResultSet, area: AreaRef, root: bool) -> dict[str, tuple[int, ...]]:
-    conditions = [counted_filter(result_set)]
-    subtree = subtree_filter(area.path, root)
-    if subtree is not None:
-        conditions.append(subtree)
-    stmt = (select(_results.c.ethnic_group_code, *_measures(result_set.outcomes, _results.c))
-            .where(*conditions).group_by(_results.c.ethnic_group_code))
-    return {row[0]: tuple(int(x) for x in row[1:]) for row in connection.execute(stmt)}
+def _child(key: Key) -> int:
+    return key[0]
 
 
 # -- assembling --------------------------------------------------------------------------------------------------
@@ -250,20 +257,13 @@ def _figures(area: AreaRef | None, values: tuple[int, ...], outcomes: Sequence[O
 class _Listing:
     """The official list of one round's rollup, summed by child area, by ethnic group and for the area."""
 
-    def __init__(self, connection, result_set: ResultSet, values: dict, area: AreaRef, root: bool,
-                 owners: dict[int, int] | None):
+    def __init__(self, result_set: ResultSet, values: dict, not_counted: dict[Key, int]):
         self.size = 1 + len(result_set.outcomes)
         self.values = values
-        self.owners = owners
-        self.area_id = area.id
-        self.extra = surveyed_not_counted(connection, result_set.round_ruleset_id, result_set.count_only_approved,
-                                          area.path, root)
-
-    def _child(self, key) -> int | None:
-        return self.area_id if self.owners is None else self.owners.get(key[0])
+        self.extra = not_counted
 
     def by_child(self) -> tuple[dict, dict]:
-        return by_owner(self.values, self._child), by_owner(self.extra, self._child)
+        return by_owner(self.values, _child), by_owner(self.extra, _child)
 
     def by_ethnic(self) -> tuple[dict, dict]:
         return by_owner(self.values, lambda key: key[1]), by_owner(self.extra, lambda key: key[1])
@@ -273,12 +273,12 @@ class _Listing:
                 by_owner(self.extra, lambda key: 0).get(0, [0])[0])
 
 
-def _previous_with_list(rows: dict[int, tuple[int, ...]], previous: ResultSet, values: dict | None,
-                        owners: dict[int, int] | None, area_id: int) -> dict[int, tuple[int, ...]]:
+def _previous_with_list(rows: dict[int, tuple[int, ...]], previous: ResultSet,
+                        values: dict | None) -> dict[int, tuple[int, ...]]:
     """The previous round's figures by child with its own denominator rule and list."""
     if values is None or previous.official_list is None:
         return rows
-    by_child = by_owner(values, lambda key: area_id if owners is None else owners.get(key[0]))
+    by_child = by_owner(values, _child)
     zero = _zero(len(previous.outcomes))
     return {child: _with_list(rows.get(child, zero), by_child.get(child, [0] * (1 + len(previous.outcomes))),
                               previous.official_list.rule)
@@ -297,20 +297,18 @@ def rollup(connection, result_set: ResultSet, area: AreaRef, children: Sequence[
     `official_list` adds the list's size and the surveyed households to every row, and its denominator rule.
     """
     n = len(result_set.outcomes)
-    current = _by_child(connection, result_set, area, root, bool(children))
+    owner = owners(area.id, area.path, root, {c.id: c.path for c in children})
+    counted, not_counted = _child_figures(connection, result_set, owner)
+    current = _grouped(counted, _child)
     lists = [rs.official_list for rs in (result_set, previous) if rs is not None and rs.official_list is not None]
-    registers = listed(connection, lists, area.path, root) if lists else []
-    owners = (village_children(connection, area.path, root, {c.id: c.path for c in children})
-              if registers and children else None)
-    listing = (_Listing(connection, result_set, registers[0], area, root, owners)
-               if result_set.official_list is not None else None)
+    registers = listed(connection, lists, owner) if lists else []
+    listing = _Listing(result_set, registers[0], not_counted) if result_set.official_list is not None else None
     rule = result_set.official_list.rule if listing is not None else "surveyed"
     prev_rows: dict[int, tuple[int, ...]] = {}
     prev_index: dict[str, int] = {}
     if previous is not None:
-        prev_rows = _previous_with_list(_by_child(connection, previous, area, root, bool(children)), previous,
-                                        registers[-1] if previous.official_list is not None else None,
-                                        owners, area.id)
+        prev_rows = _previous_with_list(_grouped(_child_figures(connection, previous, owner)[0], _child), previous,
+                                        registers[-1] if previous.official_list is not None else None)
         prev_index = {o.id: i for i, o in enumerate(previous.outcomes)}
     pn = len(previous.outcomes) if previous is not None else 0
     child_lists, child_extra = listing.by_child() if listing is not None else ({}, {})
@@ -327,7 +325,7 @@ def rollup(connection, result_set: ResultSet, area: AreaRef, children: Sequence[
                      listing=total_list, rule=rule, not_counted=total_extra)
     ethnic = None
     if ethnic_groups is not None:
-        by_group = _by_ethnic_group(connection, result_set, area, root)
+        by_group = _grouped(counted, lambda key: key[1])
         group_lists, group_extra = listing.by_ethnic() if listing is not None else ({}, {})
         known = set(by_group) | set(group_lists)
         codes = [c for c in ethnic_groups if c in known] + sorted(c for c in known if c not in ethnic_groups)

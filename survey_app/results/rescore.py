@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from survey_app.core.clock import utc_now
 from survey_app.models import Household, HouseholdResult, HouseholdStatus, Submission, SurveyRound, User, record
+from survey_app.reports.summary import refresh_results
 
 from .store import RoundScorer, household_record, scorers_for, status_years
 
@@ -54,6 +55,7 @@ def rescore_round(session: Session, survey_round: SurveyRound, *, user: User | N
     for scorer in scorers:
         report.rows += _rescore_one(session, survey_round, scorer, records)
         report.versions.append(f"{scorer.version.ruleset_id} {scorer.version.version}")
+    refresh_results(session, [scorer.link.id for scorer in scorers])
     report.seconds = time.perf_counter() - started
     record(session, user=user, actor=None if user else actor, action="scoring.rescore",
            entity_type="survey_round", entity_id=survey_round.id, summary=report.summary,

@@ -10,12 +10,16 @@ when they need the database to hold their work (stored scores need the submissio
 |---------------|-----------------------------------------------------|-------------------------------------------------|
 | draft_saved   | save service: a new or updated draft                | audit, count, sync                              |
 | submitted     | save service: a draft sent, or a new sent one       | audit, fingerprint, count, flags, income, score,|
-|               |                                                     | income summary                                  |
+|               |                                                     | village summary, income summary                 |
 | resubmitted   | save service: a returned submission sent again      | (as submitted)                                  |
 | corrected     | decisions.correct: a supervisor's new version       | (as submitted)                                  |
 | reviewed      | decisions.decide / bulk_approve / its undo          | audit, count, register members, income, sync,   |
-|               |                                                     | income summary                                  |
-| chosen        | decisions.choose_counted: "phiếu này được tính"      | audit, count, register members, sync            |
+|               |                                                     | village summary, income summary                 |
+| chosen        | decisions.choose_counted: "phiếu này được tính"      | audit, count, register members, sync,           |
+|               |                                                     | village summary                                 |
+
+Every event starts by remembering the household's current results and ends (before the income summary) by
+adding their change to the village summary (reports/summary.py) that the reports read.
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ from sqlalchemy.orm import Session
 from ..core.questionnaire import answered_register_value
 from ..households.service import write_back_members
 from ..models import Submission, User, record_rows
+from ..reports import summary
 from ..results.store import PreparedScores, store_score, sync_states
 from ..surveys.versions import get_definition
 from . import counting, flags, stats
@@ -51,6 +56,7 @@ class Event:
     changed_siblings: set[int] = field(default_factory=set)
     income_change: tuple[float | None, float | None] | None = None
     prepared_scores: PreparedScores | None = None  # computed by the producer before it took the write lock
+    results_before: list[tuple] = field(default_factory=list)  # the household's current results, for the summary
 
 
 Handler = Callable[[Session, Event], None]
@@ -109,15 +115,28 @@ def _sync(session: Session, event: Event) -> None:
     sync_states(session, {event.submission.id} | event.changed_siblings)
 
 
-SAVED = (_audit, _fingerprint, _count, _flags, _income, _score, _income_summary)
+def _results_before(session: Session, event: Event) -> None:
+    """First: the household's current results as the village summary holds them."""
+    event.results_before = summary.remember_results(session, event.submission.round_id,
+                                                    event.submission.household_id)
+
+
+def _village_summary(session: Session, event: Event) -> None:
+    """After count, score and sync: their change to the household's results, added to the village summary."""
+    summary.apply_result_change(session, event.submission.round_id, event.submission.household_id,
+                                event.results_before)
+
+
+SAVED = (_results_before, _audit, _fingerprint, _count, _flags, _income, _score, _village_summary, _income_summary)
 
 HANDLERS: dict[str, tuple[Handler, ...]] = {
-    "draft_saved": (_audit, _count, _sync),
+    "draft_saved": (_results_before, _audit, _count, _sync, _village_summary),
     "submitted": SAVED,
     "resubmitted": SAVED,
     "corrected": SAVED,
-    "reviewed": (_audit, _count, _register_members, _income, _sync, _income_summary),
-    "chosen": (_audit, _count, _register_members, _sync),
+    "reviewed": (_results_before, _audit, _count, _register_members, _income, _sync, _village_summary,
+                 _income_summary),
+    "chosen": (_results_before, _audit, _count, _register_members, _sync, _village_summary),
 }
 
 

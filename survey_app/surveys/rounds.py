@@ -16,6 +16,7 @@ from ..core.denominators import DEFAULT_DENOMINATOR, DENOMINATOR_RULES
 from ..core.formatting import DEFAULT_PERCENT_RULE, PERCENT_METHODS, PercentRule
 from ..errors import Invalid
 from ..models import Area, QuestionnaireVersion, SurveyRound, User, record
+from ..reports.summary import refresh_list
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}\Z")
 SERIES_PATTERN = re.compile(r"[a-z0-9_]{0,40}\Z")
@@ -144,6 +145,7 @@ def create_round(session: Session, user: User | None, code: str, name: str,
                                percent_method=rule.method, denominator=denominator, areas=areas)
     session.add(survey_round)
     session.flush()
+    refresh_list(session, round_ids=[survey_round.id])
     record(session, user=user, actor=actor, action="round.create", entity_type="survey_round",
            entity_id=survey_round.id, summary=f"Tạo đợt khảo sát {code} ({name})", after=round_snapshot(survey_round))
     return survey_round
@@ -173,6 +175,8 @@ def update_round(session: Session, user: User | None, survey_round: SurveyRound,
     survey_round.is_open, survey_round.count_only_approved = bool(is_open), bool(count_only_approved)
     session.flush()
     after = round_snapshot(survey_round)
+    if (after["period_start"], after["period_end"]) != (before["period_start"], before["period_end"]):
+        refresh_list(session, round_ids=[survey_round.id])  # other years of the register's statuses
     if after != before:
         record(session, user=user, actor=actor, action="round.update", entity_type="survey_round",
                entity_id=survey_round.id, summary=f"Sửa đợt khảo sát {survey_round.code}", before=before, after=after)

@@ -7,6 +7,7 @@ from itertools import count
 from survey_app.areas import add_area
 from survey_app.auth.service import create_user
 from survey_app.models import Area, Household, HouseholdStatus, User
+from survey_app.reports.summary import refresh_list
 
 PASSWORD = "matkhau123"
 
@@ -37,6 +38,7 @@ class Factories:
         household.statuses = [HouseholdStatus(year=y, status=s) for y, s in (statuses or {}).items()]
         self.session.add(household)
         self.session.flush()
+        refresh_list(self.session, village_ids=[village.id])  # written past households/service, as an import does
         return household
 
     def world(self) -> World:
