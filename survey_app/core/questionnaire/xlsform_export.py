@@ -14,7 +14,7 @@ import openpyxl
 from survey_app.core.questionnaire.model import Definition, Question, Rule
 
 SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "constraint", "constraint_message",
-                  "calculation", "default", "read_only", "appearance", "repeat_count")
+                  "required_message", "calculation", "default", "read_only", "appearance", "repeat_count")
 QUALITY_PREFIX = "quality_"
 
 
@@ -72,7 +72,8 @@ def _question_rows(sheet: Any, question: Question) -> None:
         name=question.name, label=question.label, hint=question.hint,
         required="yes" if required is True else _source(required) if isinstance(required, Rule) else None,
         relevant=_source(question.relevant), constraint=_source(question.constraint),
-        constraint_message=question.constraint_message, calculation=_source(question.calculation),
+        constraint_message=question.constraint_message, required_message=question.required_message,
+        calculation=_source(question.calculation),
         default=_default(question.default), read_only="yes" if question.read_only else None,
         appearance=question.appearance))
 
