@@ -10,6 +10,7 @@ import pytest
 
 from survey_app.core.questionnaire import DefinitionError, definition_from_data, import_xlsform, validate_answers
 from survey_app.core.questionnaire.xlsform_compare import definition_profile, pyxform_profile
+from survey_app.core.questionnaire.xlsform_export import write_xlsform
 from survey_app.core.questionnaire.xlsform_read import read_xlsform
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "xlsform-corpus"
@@ -211,8 +212,19 @@ def test_choice_filter_required_message_and_formula_default_are_refused(tmp_path
     with pytest.raises(DefinitionError) as caught:
         import_xlsform(path)
     places = [error.split(": ")[1] for error in caught.value.errors]
-    assert places == ["survey dòng 3, cột required_message (huyen)", "survey dòng 3, cột choice_filter (huyen)",
-                      "survey dòng 4, cột default (ngay)"]
+    assert places == ["survey dòng 3, cột choice_filter (huyen)", "survey dòng 4, cột default (ngay)"]
+
+
+def test_required_message_is_kept_and_exported(tmp_path):
+    header = ["type", "name", "label", "required", "required_message"]
+    path = write_workbook(tmp_path / "f.xlsx", [["text", "ten", "Tên", "yes", "Hãy ghi tên chủ hộ"]],
+                          choices=[["list_name", "name", "label"]], header=header)
+    data, _ = import_xlsform(path)
+    defn = definition_from_data(data, "f.xlsx")
+    assert defn.questions["ten"].required_message == "Hãy ghi tên chủ hộ"
+    assert validate_answers(defn, {}, submit=True, today="2026-12-02").errors == {"ten": "Hãy ghi tên chủ hộ"}
+    again, _ = import_xlsform(write_xlsform(defn, tmp_path / "back.xlsx"))
+    assert definition_from_data(again, "back.xlsx").content_hash == defn.content_hash
 
 
 def test_a_name_used_in_two_groups_is_reported_at_the_second_row(tmp_path):

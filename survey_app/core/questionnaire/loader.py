@@ -37,14 +37,14 @@ _LABEL_REFERENCE = re.compile(r"\$\{([^}]*)\}")
 _TOP_KEYS = {"form_id", "title", "version", "description", "choices", "sections", "quality"}
 _SECTION_KEYS = {"name", "label", "relevant", "questions"}
 _COMMON_KEYS = {"name", "type", "label", "hint", "relevant", "appearance"}
-_ANSWER_KEYS = {"required", "constraint", "constraint_message", "default", "read_only", "prefill"}
+_ANSWER_KEYS = {"required", "required_message", "constraint", "constraint_message", "default", "read_only", "prefill"}
 _KEYS_BY_TYPE = {
     **{kind: _COMMON_KEYS | _ANSWER_KEYS for kind in ANSWER_TYPES},
     "note": _COMMON_KEYS,
     "calculate": {"name", "type", "label", "hint", "relevant", "calculation"},
     "repeat": _COMMON_KEYS | {"repeat_count", "questions"},
 }
-_TEXT_KEYS = ("label", "hint", "constraint_message", "appearance")
+_TEXT_KEYS = ("label", "hint", "constraint_message", "required_message", "appearance")
 _NON_STRING_HINT = ("phải là chuỗi (YAML đọc giá trị không có dấu nháy như yes/no/on/số thành kiểu khác, "
                     "hãy đặt trong dấu nháy)")
 
@@ -249,6 +249,7 @@ class _Builder:
         question = Question(
             name=name, type=kind, label=texts["label"], hint=texts["hint"], list_name=list_name,
             required=required, constraint=rules["constraint"], constraint_message=texts["constraint_message"],
+            required_message=texts["required_message"],
             relevant=rules["relevant"], calculation=rules["calculation"], default=default,
             read_only=read_only is True, appearance=texts["appearance"], repeat_count=rules["repeat_count"],
             children=tuple(children), section=section, repeat=repeat, prefill=prefill,

@@ -49,6 +49,7 @@ class Question:
     required: bool | Rule = False
     constraint: Rule | None = None
     constraint_message: str | None = None
+    required_message: str | None = None  # the question's own words when it is left empty
     relevant: Rule | None = None
     calculation: Rule | None = None
     default: Any = None
@@ -96,8 +97,9 @@ class Question:
             rule = getattr(self, key)
             if rule is not None:
                 data[key] = rule.source
-        if self.constraint_message is not None:
-            data["constraint_message"] = self.constraint_message
+        for key in ("constraint_message", "required_message"):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
         if self.default is not None:
             data["default"] = self.default
         if self.read_only:
@@ -193,7 +195,7 @@ class Definition:
 
 
 def required_message(question: Question) -> str:
-    return f'Câu "{question.display_label}" là bắt buộc, chưa được trả lời'
+    return question.required_message or f'Câu "{question.display_label}" là bắt buộc, chưa được trả lời'
 
 
 def constraint_message(question: Question) -> str:

@@ -18,7 +18,12 @@ from survey_app.core.expressions import ExpressionError, parse
 from survey_app.core.questionnaire.loader import NAME_PATTERN, definition_from_data
 from survey_app.core.questionnaire.problems import DefinitionError, DefinitionProblem
 from survey_app.core.questionnaire.xlsform_attributes import FORM_KEYS, RowAttributes, all_names, referenced_names
-from survey_app.core.questionnaire.xlsform_export import QUALITY_PREFIX, quality_from_settings
+from survey_app.core.questionnaire.xlsform_export import (
+    PREFILL_SETTINGS,
+    QUALITY_PREFIX,
+    prefill_from_settings,
+    quality_from_settings,
+)
 from survey_app.core.questionnaire.xlsform_issues import Differences
 from survey_app.core.questionnaire.xlsform_paths import PathProblem, normalise
 from survey_app.core.questionnaire.xlsform_read import read_xlsform
@@ -126,6 +131,10 @@ class _Translator(RowLocating, RowAttributes):
         if choices:
             data["choices"] = choices
         data["sections"] = self.sections
+        prefills = prefill_from_settings(self.form)
+        for question in (question for section in self.sections for question in section["questions"]):
+            if question["name"] in prefills:
+                question["prefill"] = prefills[question["name"]]
         return data
 
     def note_meta(self, meta: dict[str, Any]) -> None:
@@ -145,7 +154,7 @@ class _Translator(RowLocating, RowAttributes):
         version = str(self.form.get("version") or "")
         if not version:
             self.notes.append("settings: thiếu version, dùng '1'")
-        exported = {"description", *(key for key in self.form if key.startswith(QUALITY_PREFIX))}
+        exported = {"description", *PREFILL_SETTINGS, *(key for key in self.form if key.startswith(QUALITY_PREFIX))}
         for key in sorted(set(self.form) - FORM_KEYS - exported):
             self.notes.append(f"settings: '{key}' không ảnh hưởng tới câu trả lời ở máy chủ này, đã bỏ qua")
         title = self.written_settings.get("form_title") or str(self.form.get("title") or slug)

@@ -42,8 +42,8 @@ class RowAttributes:
                     self.formula(question, "required", row, column, text)
             elif key == "constraint" and base not in ("note", "calculate"):
                 self.formula(question, "constraint", row, column, text)
-            elif key == "jr:constraintMsg" and base not in ("note", "calculate"):
-                question["constraint_message"] = self.texts.pick(value)
+            elif key in ("jr:constraintMsg", "jr:requiredMsg") and base not in ("note", "calculate"):
+                question[column] = self.texts.pick(value)
             elif key == "calculate":
                 self.differences.add("survey", row, column, name, f"công thức trên câu kiểu '{base}' chưa được hỗ "
                                      "trợ; thêm một câu calculate riêng với công thức này")

@@ -1,7 +1,8 @@
 """A definition written back as an XLSForm workbook, so that province staff can edit it in Excel and import it
 again: every section is a top-level ``begin group`` (``field-list``: one screen), a repeat a ``begin repeat``.
-What XLSForm has no column for travels in the ``settings`` sheet, which pyxform passes through: ``description``
-and the ``quality:`` block as ``quality_<key>`` columns; ``import_xlsform`` reads them back.
+What XLSForm has no column for travels in the ``settings`` sheet, which pyxform passes through: ``description``,
+the ``quality:`` block as ``quality_<key>`` columns and each ``prefill`` as ``prefill_<source>`` (the source's dot
+as ``_``) naming its question; ``import_xlsform`` reads them back.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from typing import Any
 
 import openpyxl
 
-from survey_app.core.questionnaire.model import Definition, Question, Rule
+from survey_app.core.questionnaire.model import PREFILL_SOURCES, Definition, Question, Rule
 
 SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "constraint", "constraint_message",
-                  "calculation", "default", "read_only", "appearance", "repeat_count")
+                  "required_message", "calculation", "default", "read_only", "appearance", "repeat_count")
 QUALITY_PREFIX = "quality_"
+PREFILL_SETTINGS = {f"prefill_{source.replace('.', '_')}": source for source in PREFILL_SOURCES}
 
 
 def write_xlsform(definition: Definition, path: str | Path) -> Path:
@@ -41,6 +43,9 @@ def write_xlsform(definition: Definition, path: str | Path) -> Path:
         settings["description"] = definition.description
     if "quality" in (data := definition.to_data()):
         settings.update({f"{QUALITY_PREFIX}{key}": value for key, value in data["quality"].items()})
+    for key, source in PREFILL_SETTINGS.items():
+        if (question := definition.prefilled_from(source)) is not None:
+            settings[key] = question.name
     sheet = workbook.create_sheet("settings")
     sheet.append(tuple(settings))
     sheet.append(tuple(settings.values()))
@@ -55,6 +60,11 @@ def quality_from_settings(form: dict[str, Any]) -> dict[str, Any] | None:
     if "income_question" in found:
         found["income_question"] = str(form[f"{QUALITY_PREFIX}income_question"])
     return found or None
+
+
+def prefill_from_settings(form: dict[str, Any]) -> dict[str, str]:
+    """Question name -> the register field it starts from, as the ``prefill_<source>`` settings an export wrote."""
+    return {str(form[key]): source for key, source in PREFILL_SETTINGS.items() if form.get(key)}
 
 
 def _question_rows(sheet: Any, question: Question) -> None:
@@ -72,7 +82,8 @@ def _question_rows(sheet: Any, question: Question) -> None:
         name=question.name, label=question.label, hint=question.hint,
         required="yes" if required is True else _source(required) if isinstance(required, Rule) else None,
         relevant=_source(question.relevant), constraint=_source(question.constraint),
-        constraint_message=question.constraint_message, calculation=_source(question.calculation),
+        constraint_message=question.constraint_message, required_message=question.required_message,
+        calculation=_source(question.calculation),
         default=_default(question.default), read_only="yes" if question.read_only else None,
         appearance=question.appearance))
 
