@@ -3,6 +3,7 @@ list of households where they differ."""
 from sqlalchemy import select
 
 from survey_app.models import Household, HouseholdStatus
+from survey_app.reports.summary import refresh_list
 from survey_app.reports.targets import setup_demo_scoring
 from survey_app.submissions import SubmissionPayload, save_submission
 from tests.conftest import login
@@ -18,6 +19,7 @@ def _scored_household(session, world, official_2024: str):
         if status.year == 2024:
             status.status = official_2024
     session.flush()
+    refresh_list(session, village_ids=[household.village_id])  # statuses written past households/service
     answers = complete_household_answers()  # 1.200.000 đ per person, rural, a few deprivations
     save_submission(session, world.users["dieutra"], SubmissionPayload(
         uuid=new_uuid(), household_code=household.code, round_code="R2024", form_version=None, answers=answers,
