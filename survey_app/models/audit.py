@@ -48,16 +48,8 @@ def record(
     actor: str | None = None,
 ) -> AuditEntry:
     """Add an audit row to `session` (committed with the change it describes)."""
-    entry = AuditEntry(
-        user_id=user.id if user is not None else None,
-        actor=actor or (user.username if user is not None else "system"),
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        summary=summary,
-        before=before,
-        after=after,
-    )
+    entry = AuditEntry(**_columns(user=user, action=action, entity_type=entity_type, entity_id=entity_id,
+                                  summary=summary, before=before, after=after, actor=actor))
     session.add(entry)
     return entry
 
@@ -68,9 +60,14 @@ def record_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     now = utc_now()
-    values = [{"at": now, "user_id": row["user"].id if row.get("user") is not None else None,
-               "actor": row.get("actor") or (row["user"].username if row.get("user") is not None else "system"),
-               "action": row["action"], "entity_type": row["entity_type"], "entity_id": str(row["entity_id"]),
-               "summary": row.get("summary", ""), "before": row.get("before"), "after": row.get("after")}
-              for row in rows]
+    values = [{"at": now, **_columns(**row)} for row in rows]
     session.connection().execute(insert(AuditEntry.__table__), values)
+
+
+def _columns(*, user: User | None, action: str, entity_type: str, entity_id: Any, summary: str = "",
+             before: Any = None, after: Any = None, actor: str | None = None) -> dict[str, Any]:
+    """An audit row's column values from `record`'s arguments: who (the user, or a named actor, or "system")."""
+    return {"user_id": user.id if user is not None else None,
+            "actor": actor or (user.username if user is not None else "system"),
+            "action": action, "entity_type": entity_type, "entity_id": str(entity_id), "summary": summary,
+            "before": before, "after": after}
