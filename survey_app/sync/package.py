@@ -130,19 +130,22 @@ def _household_entries(households: list[Household], submissions: list[Submission
             for h in households]
 
 
-def _draft_entry(submission: Submission) -> dict:
-    """A draft saved on the server (the web form's "Lưu nháp"): its answers and the section it was left on."""
+def _submission_entry(submission: Submission) -> dict:
+    """What a device needs to reopen a submission: its answers under the questionnaire version they were given in."""
     return {"uuid": submission.uuid, "household": submission.household.code, "round": submission.survey_round.code,
             "form_version": submission.questionnaire_version.version,
             "questionnaire_version_id": submission.questionnaire_version_id,
             "version_number": submission.version_number, "answers": submission.answers,
-            "position": submission.draft_section or "", "updated_at": iso(submission.updated_at)}
+            "updated_at": iso(submission.updated_at)}
+
+
+def _draft_entry(submission: Submission) -> dict:
+    """A draft saved on the server (the web form's "Lưu nháp"), with the section it was left on."""
+    return {**_submission_entry(submission), "position": submission.draft_section or ""}
 
 
 def _returned_entry(submission: Submission, comments: list[SubmissionComment]) -> dict:
-    entry = _draft_entry(submission)
-    del entry["position"]
-    return {**entry, "comments": [comment_json(c) for c in comments]}
+    return {**_submission_entry(submission), "comments": [comment_json(c) for c in comments]}
 
 
 def _removed(session: Session, villages: list[Area], since: datetime) -> list[str]:
